@@ -49,6 +49,11 @@ export interface CandidateBar {
   row: number;
   /** Trimmed and upper-cased; "" when the record has none. */
   symbol: string;
+  /**
+   * The record's own interval when the format states one per record (canonical JSONL), else the file's
+   * (`meta.interval`). `null` when the record names an interval the pipeline does not support (rule `interval.known`).
+   */
+  interval: Interval | null;
   /** Bar start, epoch ms UTC; NaN when the timestamp does not parse (then `tsError` says why). */
   tsMs: number;
   tsError?: string;

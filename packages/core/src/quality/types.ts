@@ -4,6 +4,7 @@ import type { CandidateBar, FileMeta, FileReject, FileRuleId } from "../parse/ty
 /** Record-level rule ids of QUALITY_RULES.md. */
 export type RecordRuleId =
   | "symbol.format"
+  | "interval.known"
   | "ts.parseable"
   | "ts.not_future"
   | "ts.plausible"
