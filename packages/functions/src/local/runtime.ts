@@ -1,0 +1,147 @@
+import { join, resolve } from "node:path";
+import { serve } from "@hono/node-server";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { LatestPriceStore, ObjectStore } from "@market-data/core";
+import { keys, objectIdOf } from "@market-data/core";
+import { FolderObjectStore } from "../adapters/folder-object-store.js";
+import { openLatestPriceStore } from "../adapters/pglite-latest-prices.js";
+import { createApp } from "../api/app.js";
+import { createValidateHandler } from "../validate/handler.js";
+import type { ObjectOutcome } from "../validate/validate-object.js";
+import { LocalQueue } from "./queue.js";
+import { type RawFileSeen, RawWatcher } from "./raw-watcher.js";
+import { s3NotificationFor } from "./s3-event-record.js";
+
+export interface LocalRuntimeOptions {
+  /** Everything offline lives here: `bucket/`, `pglite/`, `dlq/`. Default `.local`. */
+  root?: string;
+  /** API port; 0 picks a free one. Default 0. */
+  port?: number;
+  host?: string;
+  apiKey?: string;
+  /** Powertools log level of the handlers (`INFO` shows the QUALITY=PASS|FAIL lines). */
+  logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  pollMs?: number;
+  /** Retry backoff base (tests shorten it). */
+  retryBaseMs?: number;
+  onObject?: (outcome: ObjectOutcome) => void;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly root: string;
+  readonly objects: ObjectStore;
+  readonly prices: LatestPriceStore;
+  readonly queue: LocalQueue;
+  /** Objects processed since start, in order. */
+  readonly outcomes: ObjectOutcome[];
+  /** Resolves when every file under raw/ has been announced and its message processed or dead-lettered. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const BUCKET = "local-bucket";
+
+/**
+ * The offline stand-in for S3 notifications + SQS + Lambda + API Gateway: watches `<root>/bucket/raw/`, delivers
+ * S3-shaped events in SQS-like batches to the same validate handler the cloud runs, and serves the same API.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const root = resolve(options.root ?? ".local");
+  const objects = new FolderObjectStore(join(root, "bucket"));
+  const prices = await openLatestPriceStore(join(root, "pglite"));
+  const logger = new Logger({ serviceName: "validate", logLevel: options.logLevel ?? "INFO" });
+  const outcomes: ObjectOutcome[] = [];
+
+  const queue = new LocalQueue({
+    dlqDir: join(root, "dlq"),
+    ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+  });
+  const handler = createValidateHandler(
+    { objects, prices },
+    {
+      logger,
+      onRecordFailure: (record, error) => queue.noteError(record.messageId, error),
+      onObject: (outcome) => {
+        outcomes.push(outcome);
+        options.onObject?.(outcome);
+      },
+    },
+  );
+  const consuming = queue.run(async (event) => (await handler(event, lambdaContext(), () => {})) ?? undefined);
+
+  const enqueue = async (file: RawFileSeen) => {
+    const info = await objects.head(file.key);
+    if (info === undefined) return;
+    const notification = s3NotificationFor(BUCKET, { ...file, etag: info.etag, eventTime: file.mtime });
+    queue.send(JSON.stringify(notification));
+  };
+  const watcher = new RawWatcher({
+    root: join(root, "bucket"),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    onFile: enqueue,
+    // After a crash, whatever has no report yet is delivered again; processing is idempotent, so a half-done
+    // object is simply redone.
+    needsProcessing: async (file) => {
+      const info = await objects.head(file.key);
+      if (info === undefined) return false;
+      const report = keys.report(info.lastModified.toISOString().slice(0, 10), objectIdOf(file.key, info.etag));
+      return (await objects.head(report)) === undefined;
+    },
+  });
+  await watcher.start();
+
+  const app = createApp({ prices, objects, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+  const host = options.host ?? "127.0.0.1";
+  const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
+    const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () =>
+      resolveServer(started),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+
+  return {
+    url: `http://${host}:${port}`,
+    root,
+    objects,
+    prices,
+    queue,
+    outcomes,
+    async settle() {
+      // Two polls: a file is announced once its size held still between polls.
+      for (let round = 0; round < 100; round++) {
+        const before = outcomes.length + queue.deadLetters.length;
+        await watcher.poll();
+        await watcher.poll();
+        await queue.idle();
+        if (queue.depth === 0 && outcomes.length + queue.deadLetters.length === before) return;
+      }
+    },
+    async stop() {
+      watcher.stop();
+      queue.stop();
+      await consuming;
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      await prices.close?.();
+    },
+  };
+}
+
+function lambdaContext() {
+  const deadline = Date.now() + 15 * 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: "validate-local",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:local:000000000000:function:validate-local",
+    memoryLimitInMB: "1024",
+    awsRequestId: `local-${Date.now()}`,
+    logGroupName: "/local/validate",
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}

@@ -1,0 +1,87 @@
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { FileReject } from "@market-data/core";
+
+/** Bytes of decoded text gathered before format detection (the parsers look at the head only). */
+export const DETECTION_HEAD_CHARS = 64 * 1024;
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/** A data problem met while decoding, carried as a file-level rejection rather than an infrastructure fault. */
+export class UndecodableObjectError extends Error {
+  readonly reject: FileReject;
+  constructor(reason: string) {
+    super(reason);
+    this.name = "UndecodableObjectError";
+    this.reject = { ok: false, rule: "file.decodable", reason };
+  }
+}
+
+/**
+ * Decodes a raw object's bytes into text chunks: gunzip when the magic bytes say so (or the name ends in .gz),
+ * strict UTF-8 (a BOM is left for the parser to drop). Undecodable input ends the iteration with an
+ * `UndecodableObjectError`; store errors pass through unchanged so they are retried as infrastructure faults.
+ */
+export async function* decodeText(body: AsyncIterable<Uint8Array>, key: string): AsyncGenerator<string> {
+  const iterator = body[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const head = first.value;
+  const gzipped = (head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) || /\.gz$/i.test(key);
+  const rest: AsyncIterable<Uint8Array> = {
+    async *[Symbol.asyncIterator]() {
+      yield head;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    },
+  };
+  const bytes = gzipped ? gunzip(rest) : rest;
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  for await (const chunk of bytes) {
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      throw new UndecodableObjectError("the object is not UTF-8 text (binary data, or another encoding)");
+    }
+    if (text.length > 0) yield text;
+  }
+  try {
+    const tail = decoder.decode();
+    if (tail.length > 0) yield tail;
+  } catch {
+    throw new UndecodableObjectError("the object ends in the middle of a UTF-8 character (truncated?)");
+  }
+}
+
+async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const input = Readable.from(source, { objectMode: false });
+  const inflater = createGunzip();
+  // A store failure on the input must surface as itself (retryable), not as a gzip error.
+  let sourceError: unknown;
+  input.on("error", (error) => {
+    sourceError = error;
+    inflater.destroy(error);
+  });
+  input.pipe(inflater);
+  try {
+    for await (const chunk of inflater) yield chunk as Uint8Array;
+  } catch (error) {
+    if (sourceError !== undefined) throw sourceError;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UndecodableObjectError(`the object is not valid gzip (${message})`);
+  }
+}
+
+/** Collects decoded text until the detection head is long enough, then yields it first and the rest after. */
+export async function splitHead(
+  chunks: AsyncGenerator<string>,
+): Promise<{ head: string; rest: AsyncGenerator<string> }> {
+  let head = "";
+  while (head.length < DETECTION_HEAD_CHARS) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head += next.value;
+  }
+  return { head, rest: chunks };
+}

@@ -1,0 +1,68 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { isRawObjectKey } from "@market-data/core";
+import type { SQSBatchResponse, SQSEvent, SQSHandler, SQSRecord } from "aws-lambda";
+import { objectKeysOf } from "./s3-event.js";
+import { type ObjectOutcome, type ValidateDeps, validateObject } from "./validate-object.js";
+
+export interface ValidateHandlerOptions {
+  logger: Logger;
+  /** Told of every failed message with its error (the offline runtime keeps it for the dead-letter folder). */
+  onRecordFailure?: (record: SQSRecord, error: unknown) => void;
+  /** Told of every object processed (the offline runtime's progress and summary). */
+  onObject?: (outcome: ObjectOutcome) => void;
+}
+
+/**
+ * The validate function: an SQS consumer over S3 event notifications with partial batch responses.
+ * A record fails (and is retried by SQS, then dead-lettered) only on an infrastructure fault.
+ */
+export function createValidateHandler(deps: ValidateDeps, options: ValidateHandlerOptions): SQSHandler {
+  // One object at a time per invocation: objects can be large, and Lambda scales out across batches instead.
+  const processor = new BatchProcessor(EventType.SQS);
+  const { logger } = options;
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    try {
+      for (const key of objectKeysOf(record.body)) {
+        if (!isRawObjectKey(key)) {
+          logger.warn("ignoring an object outside raw/", { key });
+          continue;
+        }
+        const outcome = await validateObject(deps, key);
+        logOutcome(logger, outcome);
+        options.onObject?.(outcome);
+      }
+    } catch (error) {
+      logger.error("validate failed; the message will be retried", { messageId: record.messageId, error });
+      options.onRecordFailure?.(record, error);
+      throw error;
+    }
+  };
+
+  return async (event: SQSEvent): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, recordHandler, processor, {
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+}
+
+function logOutcome(logger: Logger, outcome: ObjectOutcome): void {
+  if (outcome.status === "skipped") {
+    logger.info(`skipped ${outcome.reason}`, { key: outcome.key, objectId: outcome.objectId });
+    return;
+  }
+  const { report } = outcome;
+  const failing = report.results.filter((result) => !result.success && result.unexpected_count > 0);
+  // The QUALITY=PASS|FAIL marker is what the CloudWatch metric filter and people grepping logs look for.
+  logger[report.success ? "info" : "warn"](`QUALITY=${report.success ? "PASS" : "FAIL"}`, {
+    key: outcome.key,
+    objectId: outcome.objectId,
+    format: report.object.format,
+    statistics: report.statistics,
+    fileRule: report.file_reject?.rule,
+    fileReason: report.file_reject?.reason,
+    rules: Object.fromEntries(failing.map((result) => [result.rule, result.unexpected_count])),
+    report: outcome.reportKey,
+  });
+}
