@@ -1,5 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { TEMP_FILE } from "../adapters/folder-object-store.js";
 
 /** A raw object as the watcher saw it: enough to build an S3 event record. */
 export interface RawFileSeen {
@@ -94,8 +95,8 @@ export class RawWatcher {
     for (const name of names.sort()) {
       const path = join(rawDir, name);
       const info = await stat(path).catch(() => undefined);
-      // Temp files of atomic writes (the folder store's `.tmp-` prefix) are not objects yet.
-      if (!info?.isFile() || name.split(sep).some((part) => part.startsWith(".tmp-"))) continue;
+      // Temp files of the folder store's atomic writes are not objects yet.
+      if (!info?.isFile() || TEMP_FILE.test(name.split(sep).pop() ?? "")) continue;
       files.push({ key: relative(this.options.root, path).split(sep).join("/"), size: info.size, mtime: info.mtime });
     }
     return files;

@@ -1,0 +1,198 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream, type Dirent } from "node:fs";
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { ObjectBody, ObjectInfo, ObjectStore } from "@market-data/core/ports";
+import { ObjectNotFoundError } from "@market-data/core/ports";
+import { EtagCache, md5OfHandle } from "./etag-cache.js";
+
+/** A key that cannot name a file inside the store's root (`..`, absolute, empty segment, NUL, backslash). */
+export class InvalidObjectKeyError extends Error {
+  readonly code = "INVALID_OBJECT_KEY";
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`invalid object key ${JSON.stringify(key)}: ${reason}`);
+    this.name = "InvalidObjectKeyError";
+  }
+}
+
+/** Temp files of in-flight puts: never listed, never a key (a key's last segment cannot match it by chance). */
+/** Names of the temp files an atomic `put` writes before its rename; they are not objects. */
+export const TEMP_FILE = /^\.put-[0-9a-f]{16}\.tmp$/;
+
+/** The offline bucket: key `raw/csv/AAPL.csv` is the file `<root>/raw/csv/AAPL.csv`. */
+export class FolderObjectStore implements ObjectStore {
+  readonly root: string;
+  private readonly etags = new EtagCache();
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** Absolute path of a key, or `InvalidObjectKeyError` when the key would leave the root. */
+  pathOf(key: string): string {
+    if (key === "") throw new InvalidObjectKeyError(key, "empty");
+    if (key.includes("\0")) throw new InvalidObjectKeyError(key, "contains NUL");
+    // A backslash is a separator on Windows: refuse it everywhere so a key means the same file on every OS.
+    if (key.includes("\\")) throw new InvalidObjectKeyError(key, "contains a backslash");
+    if (key.startsWith("/") || path.isAbsolute(key)) throw new InvalidObjectKeyError(key, "absolute path");
+    for (const segment of key.split("/")) {
+      if (segment === "..") throw new InvalidObjectKeyError(key, "escapes the root with '..'");
+      if (segment === "." || segment === "") throw new InvalidObjectKeyError(key, "empty or '.' path segment");
+      if (TEMP_FILE.test(segment)) throw new InvalidObjectKeyError(key, "reserved temp-file name");
+    }
+    const full = path.resolve(this.root, key);
+    if (!full.startsWith(this.root + path.sep)) throw new InvalidObjectKeyError(key, "outside the root");
+    return full;
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    const file = this.pathOf(key);
+    const handle = await openIfFile(file);
+    if (!handle) return undefined;
+    try {
+      return await this.infoOf(key, file, handle);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async getStream(key: string): Promise<{ info: ObjectInfo; body: AsyncIterable<Uint8Array> }> {
+    const file = this.pathOf(key);
+    const handle = await openIfFile(file);
+    if (!handle) throw new ObjectNotFoundError(key);
+    try {
+      // Info and body come from the same open file, so a concurrent put (a rename) cannot make them disagree.
+      const info = await this.infoOf(key, file, handle);
+      const body = handle.createReadStream({ start: 0, autoClose: true });
+      return { info, body };
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async getBytes(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** `contentType` is ignored: a file has none (S3 keeps it; nothing downstream reads it offline). */
+  async put(key: string, body: ObjectBody, _options?: { contentType?: string }): Promise<void> {
+    const file = this.pathOf(key);
+    const dir = path.dirname(file);
+    await mkdir(dir, { recursive: true });
+    // Same folder as the target so the rename is atomic (same file system); readers see old or new, never a part.
+    const temp = path.join(dir, `.put-${randomBytes(8).toString("hex")}.tmp`);
+    const hash = createHash("md5");
+    try {
+      // pipeline gives backpressure and complete writes; the tap hashes each chunk on its way to disk.
+      await pipeline(
+        chunksOf(body),
+        async function* (source: AsyncIterable<Uint8Array>) {
+          for await (const chunk of source) {
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(temp, { flags: "wx" }),
+      );
+      const written = await stat(temp); // rename keeps inode and mtime, so this is the stamp of the new object
+      await rename(temp, file);
+      // We just hashed every byte: remember it so the next head of a big output costs one stat.
+      this.etags.set(file, written, hash.digest("hex"));
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.pathOf(key);
+    await rm(file, { force: true });
+    this.etags.delete(file);
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    // Start at the deepest folder the prefix names in full; the rest of the prefix filters entry names.
+    const slash = prefix.lastIndexOf("/");
+    const dirKey = prefix.slice(0, slash + 1);
+    if (dirKey !== "") this.pathOf(`${dirKey}x`); // validates the folder part (`..`, absolute) before any I/O
+    yield* this.walk(dirKey, prefix);
+  }
+
+  private async *walk(dirKey: string, prefix: string): AsyncGenerator<ObjectInfo> {
+    const dir = path.join(this.root, dirKey);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    // Sort by the key each entry contributes (a folder as `name/`), in UTF-8 byte order like S3, so the
+    // depth-first walk yields keys in global key order (`a.txt` < `a/b`, because `.` < `/`).
+    const named = entries
+      .filter((e) => (e.isFile() && !TEMP_FILE.test(e.name)) || e.isDirectory())
+      .map((e) => ({ entry: e, key: `${dirKey}${e.name}${e.isDirectory() ? "/" : ""}` }))
+      .sort((a, b) => compareKeys(a.key, b.key));
+    for (const { entry, key } of named) {
+      if (entry.isDirectory()) {
+        if (key.startsWith(prefix) || prefix.startsWith(key)) yield* this.walk(key, prefix);
+        continue;
+      }
+      if (!key.startsWith(prefix)) continue;
+      const info = await this.head(key);
+      if (info) yield info; // deleted while we walked: skip it, as S3 would
+    }
+  }
+
+  private async infoOf(key: string, file: string, handle: FileHandle): Promise<ObjectInfo> {
+    const st = await handle.stat();
+    let etag = this.etags.get(file, st);
+    if (etag === undefined) {
+      etag = await md5OfHandle(handle);
+      this.etags.set(file, st, etag);
+    }
+    return { key, size: st.size, etag, lastModified: st.mtime };
+  }
+}
+
+/** Opens a regular file for reading; undefined when it is missing or is a folder (a key names files only). */
+async function openIfFile(file: string): Promise<FileHandle | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "r");
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+  const st = await handle.stat();
+  if (st.isFile()) return handle;
+  await handle.close();
+  return undefined;
+}
+
+/** The body as byte chunks, without ever holding a streamed body whole. */
+async function* chunksOf(body: ObjectBody): AsyncGenerator<Uint8Array> {
+  if (typeof body === "string") yield Buffer.from(body, "utf8");
+  else if (body instanceof Uint8Array) yield body;
+  else for await (const chunk of body) yield chunk;
+}
+
+function isMissing(err: unknown): boolean {
+  const code = typeof err === "object" && err !== null && "code" in err ? err.code : undefined;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
+}
+
+/** S3 lists keys in UTF-8 byte order; JS `<` compares UTF-16 units, which differs above U+D7FF. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
