@@ -4,6 +4,7 @@ import {
   type GateOutcome,
   type ValidationReport,
   buildValidationReport,
+  fileRejectOutcome,
   keys,
   objectIdOf,
   toUtcTs,
@@ -58,14 +59,14 @@ export async function validateObject(deps: ValidateDeps, key: string): Promise<O
 
   if (outcome.kind === "file-reject") {
     const quarantineFile = await quarantineWholeFile(deps, key, info.etag, objectId, outcome.reject);
-    const gate = emptyGate(outcome.reject);
+    const gate = fileRejectOutcome(outcome.reject);
     const written = report(gate, outcome.meta, { curated: [], quarantine: [], quarantineFile });
     await deps.objects.put(reportKey, JSON.stringify(written, null, 2), { contentType: "application/json" });
     return { status: "processed", key, objectId, reportKey, report: written };
   }
 
   const { pass } = outcome;
-  const gate = pass.run?.finish() ?? emptyGate(noRecords());
+  const gate = pass.run?.finish() ?? fileRejectOutcome(noRecords());
   const curatedKeys = [...pass.curated.values()].map((writer) => writer.key);
   const quarantineKeys = [...pass.quarantine.values()].map((writer) => writer.key);
   let outputs: ReportOutputs;
@@ -114,13 +115,4 @@ async function quarantineWholeFile(
 
 function noRecords(): FileReject {
   return { ok: false, rule: "file.row_count", reason: "the object holds no records" };
-}
-
-function emptyGate(reject: FileReject): GateOutcome {
-  return {
-    success: false,
-    statistics: { evaluated: 0, passed: 0, rejected: 0, warned: 0, deduplicated: 0, rejection_rate: 0 },
-    results: [],
-    fileReject: reject,
-  };
 }
