@@ -66,6 +66,13 @@ export interface CandidateBar {
   /** null when the format has no adjusted close or the cell is empty. */
   adjClose: number | null;
   volume: number;
+  /**
+   * The record's own asset class when the format states one per record (a JSONL field, a CSV `asset_class`
+   * column, or a CSV symbol column whose symbols differ in kind); undefined means `meta.assetClass`.
+   */
+  assetClass?: AssetClass;
+  /** The record's own currency when the format states one per record (JSONL, a CSV column); undefined means `meta.currency`. */
+  currency?: string | null;
   /** The input as given (a CSV line, a JSON entry), kept for quarantine records and report examples. */
   input: unknown;
 }

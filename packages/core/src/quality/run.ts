@@ -192,8 +192,8 @@ class StreamingRun implements QualityRun {
       close: c.close,
       adj_close: c.adjClose,
       volume: c.volume + 0, // folds -0 into 0
-      currency: this.meta.currency,
-      asset_class: this.meta.assetClass,
+      currency: c.currency === undefined ? this.meta.currency : c.currency,
+      asset_class: c.assetClass ?? this.meta.assetClass,
       source: this.meta.source,
       source_key: this.ctx.key,
       source_etag: this.etag,
@@ -220,7 +220,8 @@ class StreamingRun implements QualityRun {
         warnings = this.flag(warnings, "bar.stale", reason, row, close);
       }
     }
-    if (this.equity && interval === "1d") {
+    // A record may carry its own asset class (JSONL, a CSV column): crypto trades on weekends, equities do not.
+    if ((c.assetClass === undefined ? this.equity : c.assetClass === "equity") && interval === "1d") {
       if (volume === 0) {
         warnings = this.flag(warnings, "volume.zero_equity", "equity daily bar with volume 0", row, volume);
       }

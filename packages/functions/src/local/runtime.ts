@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
-import { serve } from "@hono/node-server";
 import { Logger } from "@aws-lambda-powertools/logger";
+import { serve } from "@hono/node-server";
 import type { LatestPriceStore, ObjectStore } from "@market-data/core";
 import { keys, objectIdOf } from "@market-data/core";
 import { FolderObjectStore } from "../adapters/folder-object-store.js";
@@ -94,9 +94,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const app = createApp({ prices, objects, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
-    const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () =>
-      resolveServer(started),
-    );
+    const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolveServer(started));
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;

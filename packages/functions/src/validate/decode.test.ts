@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { DETECTION_HEAD_CHARS, UndecodableObjectError, decodeText, splitHead } from "./decode.js";
+import { DETECTION_HEAD_CHARS, decodeText, splitHead, UndecodableObjectError } from "./decode.js";
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);

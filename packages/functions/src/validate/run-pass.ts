@@ -2,23 +2,23 @@ import {
   type Bar,
   type BarParser,
   type CandidateBar,
+  createQualityRun,
   DEFAULT_QUALITY_CONFIG,
   type FileMeta,
   type FileReject,
   INTERVAL_MS,
   type Interval,
+  keys,
   type LatestPrice,
   type LatestPriceStore,
   type ObjectContext,
   type ObjectStore,
+  openParser,
   type QualityConfig,
   type QualityRun,
-  createQualityRun,
-  keys,
-  openParser,
   toUtcTs,
 } from "@market-data/core";
-import { UndecodableObjectError, decodeText, splitHead } from "./decode.js";
+import { decodeText, splitHead, UndecodableObjectError } from "./decode.js";
 import { JsonlGzipWriter } from "./jsonl-gzip-writer.js";
 
 export interface ValidateDeps {

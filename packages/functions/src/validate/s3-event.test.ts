@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { s3NotificationFor } from "../local/s3-event-record.js";
-import { UnrecognisedMessageError, objectKeysOf } from "./s3-event.js";
+import { objectKeysOf, UnrecognisedMessageError } from "./s3-event.js";
 
 describe("objectKeysOf", () => {
   it("decodes URL-encoded keys with + for spaces", () => {

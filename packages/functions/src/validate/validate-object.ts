@@ -1,15 +1,15 @@
 import {
+  buildValidationReport,
   type FileMeta,
   type FileReject,
-  type GateOutcome,
-  type ValidationReport,
-  buildValidationReport,
   fileRejectOutcome,
+  type GateOutcome,
   keys,
   objectIdOf,
   toUtcTs,
+  type ValidationReport,
 } from "@market-data/core";
-import { type DirtyMarker, type ValidateDeps, runPass } from "./run-pass.js";
+import { type DirtyMarker, runPass, type ValidateDeps } from "./run-pass.js";
 
 export type { DirtyMarker, ValidateDeps } from "./run-pass.js";
 
