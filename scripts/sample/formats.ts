@@ -1,4 +1,4 @@
-import { type AssetClass, type Interval, toUtcTs } from "@market-data/core/bar";
+import { type AssetClass, INTERVAL_MS, type Interval, toUtcTs } from "@market-data/core/bar";
 import { isoDate } from "./calendar.ts";
 import type { Cell, Cells, FormatTraits } from "./defects.ts";
 import { formatEastern } from "./sessions.ts";
@@ -152,7 +152,9 @@ function layout(ctx: RenderContext, eol: string): Layout {
     case "coingecko-ohlc":
       return {
         head: "[",
-        line: (r) => `[${r.ts}, ${[r.open, r.high, r.low, r.close].map(jsonCell).join(", ")}]`,
+        // CoinGecko stamps a candle with its close time, so the stamp is the bar start plus one interval.
+        line: (r) =>
+          `[${r.ts + INTERVAL_MS[ctx.interval]}, ${[r.open, r.high, r.low, r.close].map(jsonCell).join(", ")}]`,
         separator: ", ",
         tail: "]\n",
       };

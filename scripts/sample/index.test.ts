@@ -198,7 +198,7 @@ describe("formats match the provider fixtures", () => {
     expect(json["Meta Data"]["3. Last Refreshed"]).toBe("2024-01-05 15:59:00");
   });
 
-  it("coingecko-ohlc: [ms, open, high, low, close] candles at 00:00Z, oldest first, keyed by coin id", () => {
+  it("coingecko-ohlc: [close ms, open, high, low, close] candles at 00:00Z, oldest first, keyed by coin id", () => {
     const { files } = generateSamples({ format: "coingecko-ohlc", symbols: ["BTC-USD"], days: 30, defectRate: 0 });
     expect(files[0]?.key).toBe("coingecko/bitcoin/ohlc-30d-2024-06-28.json");
     const candles = JSON.parse(textOf(files[0] as SampleFile)) as number[][];
@@ -207,7 +207,8 @@ describe("formats match the provider fixtures", () => {
       expect(c).toHaveLength(5);
       expect((c[0] ?? 1) % 86_400_000).toBe(0);
     }
-    expect(candles[29]?.[0]).toBe(Date.parse("2024-06-28T00:00:00Z"));
+    // Stamped with the close time: the candle of the session 2024-06-28 closes at 2024-06-29T00:00Z.
+    expect(candles[29]?.[0]).toBe(Date.parse("2024-06-29T00:00:00Z"));
   });
 
   it("csv variants: headers, keys and timestamps", () => {

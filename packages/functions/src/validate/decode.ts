@@ -37,20 +37,26 @@ export async function* decodeText(body: AsyncIterable<Uint8Array>, key: string):
   };
   const bytes = gzipped ? gunzip(rest) : rest;
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  for await (const chunk of bytes) {
-    let text: string;
-    try {
-      text = decoder.decode(chunk, { stream: true });
-    } catch {
-      throw new UndecodableObjectError("the object is not UTF-8 text (binary data, or another encoding)");
-    }
-    if (text.length > 0) yield text;
-  }
   try {
-    const tail = decoder.decode();
+    for await (const chunk of bytes) {
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        throw new UndecodableObjectError("the object is not UTF-8 text (binary data, or another encoding)");
+      }
+      if (text.length > 0) yield text;
+    }
+    let tail: string;
+    try {
+      tail = decoder.decode();
+    } catch {
+      throw new UndecodableObjectError("the object ends in the middle of a UTF-8 character (truncated?)");
+    }
     if (tail.length > 0) yield tail;
-  } catch {
-    throw new UndecodableObjectError("the object ends in the middle of a UTF-8 character (truncated?)");
+  } finally {
+    // A reader that stops early (a file-level reject) must still release the object's stream / file handle.
+    await iterator.return?.();
   }
 }
 

@@ -84,7 +84,10 @@ export async function runPass(
     const { body } = await deps.objects.getStream(ctx.key);
     const { head, rest } = await splitHead(decodeText(body, ctx.key));
     const parser = openParser(head, ctx.key);
-    if (!isParser(parser)) return { kind: "file-reject", reject: parser };
+    if (!isParser(parser)) {
+      await rest.return(undefined); // releases the object's stream
+      return { kind: "file-reject", reject: parser };
+    }
     const consume = async (records: CandidateBar[] | FileReject): Promise<FileReject | undefined> => {
       if (!Array.isArray(records)) return records;
       if (records.length === 0) return undefined;
