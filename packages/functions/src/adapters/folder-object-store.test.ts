@@ -107,6 +107,15 @@ describe("FolderObjectStore", () => {
     expect(new TextDecoder().decode(await store.getBytes("out/r.jsonl"))).toBe("old");
   });
 
+  it("removes temp files abandoned by a killed writer, and nothing else", async () => {
+    await store.put("curated/a.jsonl.gz", "kept");
+    await writeFile(path.join(root, "curated", ".put-0123456789abcdef.tmp"), "half");
+    await writeFile(path.join(root, ".put-fedcba9876543210.tmp"), "half");
+    expect(await store.removeAbandonedTempFiles()).toBe(2);
+    expect(await readdir(path.join(root, "curated"))).toEqual(["a.jsonl.gz"]);
+    expect(await store.removeAbandonedTempFiles()).toBe(0);
+  });
+
   it("treats a folder as no object", async () => {
     await store.put("a/b/c.txt", "x");
     expect(await store.head("a/b")).toBeUndefined();

@@ -20,7 +20,6 @@ export class InvalidObjectKeyError extends Error {
 }
 
 /** Temp files of in-flight puts: never listed, never a key (a key's last segment cannot match it by chance). */
-/** Names of the temp files an atomic `put` writes before its rename; they are not objects. */
 export const TEMP_FILE = /^\.put-[0-9a-f]{16}\.tmp$/;
 
 /** The offline bucket: key `raw/csv/AAPL.csv` is the file `<root>/raw/csv/AAPL.csv`. */
@@ -126,6 +125,23 @@ export class FolderObjectStore implements ObjectStore {
     const dirKey = prefix.slice(0, slash + 1);
     if (dirKey !== "") this.pathOf(`${dirKey}x`); // validates the folder part (`..`, absolute) before any I/O
     yield* this.walk(dirKey, prefix);
+  }
+
+  /**
+   * Deletes the temp files of puts that never finished (a process killed mid-write). Call it only when no other
+   * writer is running, e.g. when the offline runtime starts. Returns how many were removed.
+   */
+  async removeAbandonedTempFiles(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.root, { recursive: true });
+    } catch (err) {
+      if (isMissing(err)) return 0;
+      throw err;
+    }
+    const abandoned = names.filter((name) => TEMP_FILE.test(path.basename(name)));
+    await Promise.all(abandoned.map((name) => rm(path.join(this.root, name), { force: true })));
+    return abandoned.length;
   }
 
   private async *walk(dirKey: string, prefix: string): AsyncGenerator<ObjectInfo> {

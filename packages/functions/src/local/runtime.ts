@@ -49,6 +49,8 @@ const BUCKET = "local-bucket";
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const root = resolve(options.root ?? ".local");
   const objects = new FolderObjectStore(join(root, "bucket"));
+  // This process is the bucket's only writer: half-written temp files are leftovers of a crash.
+  await objects.removeAbandonedTempFiles();
   const prices = await openLatestPriceStore(join(root, "pglite"));
   const logger = new Logger({ serviceName: "validate", logLevel: options.logLevel ?? "INFO" });
   const outcomes: ObjectOutcome[] = [];
