@@ -39,7 +39,12 @@ function captureLogs() {
     vi.spyOn(process.stdout, "write").mockImplementation(capture),
     vi.spyOn(process.stderr, "write").mockImplementation(capture),
   ];
-  return { lines, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+  return {
+    lines,
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
 }
 
 async function invoke(objects: ObjectStore, keys: string[]) {
