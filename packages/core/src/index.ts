@@ -1,4 +1,5 @@
 export * from "./bar.js";
+export * from "./bar-jsonl.js";
 export * from "./ids.js";
 export * from "./keys.js";
 export * from "./parse/index.js";

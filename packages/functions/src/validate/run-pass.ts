@@ -2,6 +2,7 @@ import {
   type Bar,
   type BarParser,
   type CandidateBar,
+  createBarSerializer,
   createQualityRun,
   DEFAULT_QUALITY_CONFIG,
   type FileMeta,
@@ -11,6 +12,7 @@ import {
   keys,
   type LatestPrice,
   type LatestPriceStore,
+  normalizeEtag,
   type ObjectContext,
   type ObjectStore,
   openParser,
@@ -54,7 +56,8 @@ interface PassResult {
   run: QualityRun | undefined;
   curated: Map<Interval, JsonlGzipWriter>;
   quarantine: Map<string, JsonlGzipWriter>;
-  latest: Map<string, LatestPrice>;
+  /** Newest bar per symbol, with its end instant. */
+  latest: Map<string, { bar: Bar; endMs: number }>;
   dirty: Map<string, DirtyEntry>;
 }
 
@@ -88,13 +91,20 @@ export async function runPass(
       await rest.return(undefined); // releases the object's stream
       return { kind: "file-reject", reject: parser };
     }
+    let serialize: ((bar: Bar) => string) | undefined;
     const consume = async (records: CandidateBar[] | FileReject): Promise<FileReject | undefined> => {
       if (!Array.isArray(records)) return records;
       if (records.length === 0) return undefined;
       // Parsers settle their metadata (e.g. an inferred interval) by the time they return records.
       pass.meta ??= parser.meta;
       pass.run ??= createQualityRun(parser.meta, ctx, config, excludeKeys ? { excludeKeys } : undefined);
-      await routeRecords(deps.objects, pass, pass.run, records, date, objectId);
+      serialize ??= createBarSerializer({
+        source: parser.meta.source,
+        source_key: ctx.key,
+        source_etag: normalizeEtag(ctx.etag),
+        ingested_at: ctx.ingestedAt,
+      });
+      await routeRecords(deps.objects, pass, pass.run, serialize, records, date, objectId);
       return undefined;
     };
     let reject = await consume(parser.push(head));
@@ -125,6 +135,7 @@ async function routeRecords(
   objects: ObjectStore,
   pass: PassResult,
   run: QualityRun,
+  serialize: (bar: Bar) => string,
   records: CandidateBar[],
   date: string,
   objectId: string,
@@ -139,7 +150,7 @@ async function routeRecords(
         writer = new JsonlGzipWriter(objects, keys.curated(bar.interval, date, objectId));
         pass.curated.set(bar.interval, writer);
       }
-      if (writer.write(JSON.stringify(bar))) await writer.flush();
+      if (writer.write(serialize(bar))) await writer.flush();
       track(pass, bar, candidate.tsMs);
     } else if (verdict.kind === "reject") {
       const interval = candidate.interval ?? fileInterval;
@@ -156,26 +167,10 @@ async function routeRecords(
 
 /** Keeps the newest bar per symbol (for the latest-price store) and the changed range per symbol and interval. */
 function track(pass: PassResult, bar: Bar, tsMs: number): void {
-  const asOf = toUtcTs(tsMs + INTERVAL_MS[bar.interval]);
+  // Compared as epoch ms (bar end): formatting a timestamp per record would cost more than the rest of this.
+  const endMs = tsMs + INTERVAL_MS[bar.interval];
   const current = pass.latest.get(bar.symbol);
-  if (current === undefined || asOf > current.as_of) {
-    pass.latest.set(bar.symbol, {
-      symbol: bar.symbol,
-      interval: bar.interval,
-      ts: bar.ts,
-      as_of: asOf,
-      open: bar.open,
-      high: bar.high,
-      low: bar.low,
-      close: bar.close,
-      volume: bar.volume,
-      currency: bar.currency,
-      asset_class: bar.asset_class,
-      source: bar.source,
-      source_key: bar.source_key,
-      ingested_at: bar.ingested_at,
-    });
-  }
+  if (current === undefined || endMs > current.endMs) pass.latest.set(bar.symbol, { bar, endMs });
   const dirtyKey = `${bar.symbol}|${bar.interval}`;
   const entry = pass.dirty.get(dirtyKey);
   if (entry === undefined) {
@@ -191,4 +186,24 @@ function track(pass: PassResult, bar: Bar, tsMs: number): void {
     if (bar.ts > entry.latest_ts) entry.latest_ts = bar.ts;
     entry.rows++;
   }
+}
+
+/** The latest-price record of a symbol's newest bar: `as_of` is the bar's end, when its close was observed. */
+export function latestPriceOf({ bar, endMs }: { bar: Bar; endMs: number }): LatestPrice {
+  return {
+    symbol: bar.symbol,
+    interval: bar.interval,
+    ts: bar.ts,
+    as_of: toUtcTs(endMs),
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+    currency: bar.currency,
+    asset_class: bar.asset_class,
+    source: bar.source,
+    source_key: bar.source_key,
+    ingested_at: bar.ingested_at,
+  };
 }

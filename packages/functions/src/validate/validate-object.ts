@@ -9,7 +9,7 @@ import {
   toUtcTs,
   type ValidationReport,
 } from "@market-data/core";
-import { type DirtyMarker, runPass, type ValidateDeps } from "./run-pass.js";
+import { type DirtyMarker, latestPriceOf, runPass, type ValidateDeps } from "./run-pass.js";
 
 export type { DirtyMarker, ValidateDeps } from "./run-pass.js";
 
@@ -76,7 +76,7 @@ export async function validateObject(deps: ValidateDeps, key: string): Promise<O
     const quarantineFile = await quarantineWholeFile(deps, key, info.etag, objectId, gate.fileReject);
     outputs = { curated: [], quarantine: quarantineKeys, quarantineFile };
   } else {
-    await deps.prices.upsert([...pass.latest.values()]);
+    await deps.prices.upsert([...pass.latest.values()].map(latestPriceOf));
     const marker: DirtyMarker = {
       object_id: objectId,
       raw_key: key,
