@@ -28,3 +28,7 @@ if (!npmPackagesCurrent()) {
   run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
   writeFileSync(stamp, String(statSync(join(root, "package-lock.json")).mtimeMs));
 }
+
+// The Glue job's PySpark and the test tools (pytest, ruff, moto) live in the project's .venv.
+const { ensurePythonEnv } = await import("./python-env.mjs");
+await ensurePythonEnv(root);

@@ -5,7 +5,9 @@ import type { LatestPrice } from "@market-data/core";
 import { FolderObjectStore } from "../packages/functions/src/adapters/folder-object-store.ts";
 import { startLocalRuntime } from "../packages/functions/src/local/runtime.ts";
 import type { ObjectOutcome } from "../packages/functions/src/validate/validate-object.ts";
+import { lastDailyIndicators, printIndicators } from "./demo/indicators.ts";
 import { printSummary, readDemoReports } from "./demo/summary.ts";
+import { venvPython } from "./python-env.mjs";
 import { chunksOf, FILE_DEFECT_KINDS, generateSamples } from "./sample/index.ts";
 
 const { values } = parseArgs({
@@ -66,6 +68,8 @@ const runtime = await startLocalRuntime({
   root: values.root,
   port,
   logLevel: "ERROR",
+  python: venvPython("."),
+  transformEveryMs: 0,
   onObject: (outcome: ObjectOutcome) => {
     if (outcome.status !== "processed") return;
     const { report } = outcome;
@@ -84,6 +88,20 @@ const symbols = [...new Set(manifest.files.flatMap((file) => file.symbols))].sor
 const response = await fetch(`${runtime.url}/v1/prices/latest?symbols=${encodeURIComponent(symbols.join(","))}`);
 const latest = (await response.json()) as { prices?: LatestPrice[]; missing?: string[] };
 printSummary({ reports, latest, deadLetters: runtime.queue.deadLetters.length });
+
+console.log("\ntransform: running the Glue job's PySpark locally on the new curated files …");
+const transformStarted = Date.now();
+const transform = await runtime.runTransform();
+const seconds = ((Date.now() - transformStarted) / 1000).toFixed(0);
+if (transform?.event) {
+  const { state, jobRunId, message } = transform.event.detail;
+  console.log(
+    `transform: Glue Job State Change ${state} (${jobRunId}, ${seconds} s)${state === "SUCCEEDED" ? "" : `: ${message}`}`,
+  );
+} else {
+  console.log(`transform: nothing new to transform (${transform?.tick.status ?? "no python"})`);
+}
+printIndicators(await lastDailyIndicators(`${values.root}/bucket`));
 
 if (values.once) {
   await runtime.stop();

@@ -7,3 +7,4 @@ export * from "./parse/types.js";
 export * from "./ports.js";
 export * from "./quality/index.js";
 export * from "./quality/types.js";
+export * from "./transform.js";

@@ -61,3 +61,11 @@ export function keyHints(key: string): KeyHints {
   }
   return hints;
 }
+
+/** Keys of the transform's control objects. */
+export const controlKeys = {
+  claim: (objectId: string) => `_control/claims/${objectId}.json`,
+  claims: "_control/claims/",
+  workList: (runId: string) => `_control/worklists/${runId}.json`,
+  runManifest: (runId: string) => `_control/runs/${runId}.json`,
+} as const;

@@ -1,4 +1,5 @@
 import type { AssetClass, Interval, Source } from "./bar.js";
+import type { JobRunState } from "./transform.js";
 
 /** What a store knows about one object without reading it. */
 export interface ObjectInfo {
@@ -63,4 +64,15 @@ export class ObjectNotFoundError extends Error {
     super(`object not found: ${key}`);
     this.name = "ObjectNotFoundError";
   }
+}
+
+/** Starting a transform run: Glue `StartJobRun` in AWS, the `.venv`'s Spark offline. */
+export interface JobRunner {
+  /** Starts one run on a work list; `busy` when the job already runs at its concurrency limit (try next tick). */
+  start(run: {
+    runId: string;
+    workListKey: string;
+  }): Promise<{ started: true; jobRunId: string } | { started: false; reason: "busy" }>;
+  /** How a started run stands (`UNKNOWN` when the service no longer knows it). */
+  state(jobRunId: string): Promise<JobRunState>;
 }

@@ -6,11 +6,13 @@ import { keys, objectIdOf } from "@market-data/core";
 import { FolderObjectStore } from "../adapters/folder-object-store.js";
 import { openLatestPriceStore } from "../adapters/pglite-latest-prices.js";
 import { createApp } from "../api/app.js";
+import { type StartTransformResult, startTransform } from "../transform/start-transform.js";
 import { createValidateHandler } from "../validate/handler.js";
 import type { ObjectOutcome } from "../validate/validate-object.js";
 import { LocalQueue } from "./queue.js";
 import { type RawFileSeen, RawWatcher } from "./raw-watcher.js";
 import { s3NotificationFor } from "./s3-event-record.js";
+import { type GlueJobStateChange, SparkJobRunner } from "./spark-job-runner.js";
 
 export interface LocalRuntimeOptions {
   /** Everything offline lives here: `bucket/`, `pglite/`, `dlq/`. Default `.local`. */
@@ -25,6 +27,14 @@ export interface LocalRuntimeOptions {
   /** Retry backoff base (tests shorten it). */
   retryBaseMs?: number;
   onObject?: (outcome: ObjectOutcome) => void;
+  /** The `.venv`'s python (scripts/python-env.mjs): enables the Spark transform. Without it, no transform runs. */
+  python?: string;
+  /** Repository root, where the Glue script lives. Default: the current directory. */
+  repoRoot?: string;
+  /** How often the transform schedule ticks; 0 = only when asked (`runTransform()`). Default 60 s. */
+  transformEveryMs?: number;
+  /** Told of every "Glue Job State Change" event the offline job runner emits. */
+  onJobEvent?: (event: GlueJobStateChange) => void;
 }
 
 export interface LocalRuntime {
@@ -35,8 +45,15 @@ export interface LocalRuntime {
   readonly queue: LocalQueue;
   /** Objects processed since start, in order. */
   readonly outcomes: ObjectOutcome[];
+  /** Job state events emitted so far. */
+  readonly jobEvents: GlueJobStateChange[];
   /** Resolves when every file under raw/ has been announced and its message processed or dead-lettered. */
   settle(): Promise<void>;
+  /**
+   * One transform tick now, waiting for the run it starts to end and settling it (its markers consumed or
+   * released). Undefined when the runtime has no python (no transform).
+   */
+  runTransform(): Promise<{ tick: StartTransformResult; event?: GlueJobStateChange } | undefined>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +110,36 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   await watcher.start();
 
+  const jobEvents: GlueJobStateChange[] = [];
+  const transformLogger = new Logger({ serviceName: "start-transform", logLevel: options.logLevel ?? "INFO" });
+  const jobs = options.python
+    ? new SparkJobRunner({
+        bucketRoot: join(root, "bucket"),
+        repoRoot: resolve(options.repoRoot ?? "."),
+        python: options.python,
+        logDir: join(root, "logs", "transform"),
+        onStateChange: (event) => {
+          jobEvents.push(event);
+          transformLogger[event.detail.state === "SUCCEEDED" ? "info" : "error"]("Glue Job State Change", {
+            detail: event.detail,
+          });
+          options.onJobEvent?.(event);
+        },
+      })
+    : undefined;
+  const tick = async (): Promise<StartTransformResult | undefined> =>
+    jobs ? startTransform({ objects, jobs, logger: transformLogger }) : undefined;
+  let ticking: Promise<unknown> = Promise.resolve();
+  const everyMs = options.transformEveryMs ?? 60_000;
+  const schedule =
+    jobs && everyMs > 0
+      ? setInterval(() => {
+          ticking = ticking
+            .then(tick)
+            .catch((error: unknown) => transformLogger.error("transform tick failed", { error }));
+        }, everyMs)
+      : undefined;
+
   const app = createApp({ prices, objects, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
@@ -108,6 +155,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     prices,
     queue,
     outcomes,
+    jobEvents,
+    async runTransform() {
+      if (!jobs) return undefined;
+      await ticking;
+      const before = jobEvents.length;
+      const result = await tick();
+      if (result?.status !== "started") return result && { tick: result };
+      await jobs.idle();
+      await tick(); // settles the run: a success consumes its markers, a failure releases them
+      return { tick: result, event: jobEvents[before] };
+    },
     async settle() {
       // Two polls: a file is announced once its size held still between polls.
       for (let round = 0; round < 100; round++) {
@@ -119,6 +177,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     },
     async stop() {
+      if (schedule) clearInterval(schedule);
+      await ticking;
+      await jobs?.idle();
       watcher.stop();
       queue.stop();
       await consuming;
