@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { controlKeys, type JobRunner, type JobRunState, keys, type WorkList } from "@market-data/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { FolderObjectStore } from "../src/adapters/folder-object-store.js";
+import { FolderObjectStore } from "../src/adapters/folder-object-store.js";
 import { startTransform } from "../src/transform/start-transform.js";
 
 /** A job service that records what it was asked and answers as told. */
