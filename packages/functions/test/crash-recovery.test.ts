@@ -35,7 +35,19 @@ async function dropFiles(root: string): Promise<void> {
 function startRuntime(root: string): ChildProcess {
   return spawn(
     process.execPath,
-    ["--import", "tsx", "scripts/local.ts", "--root", root, "--port", "0", "--log-level", "SILENT"],
+    [
+      "--import",
+      "tsx",
+      "scripts/local.ts",
+      "--root",
+      root,
+      "--port",
+      "0",
+      "--log-level",
+      "SILENT",
+      "--transform-every",
+      "0",
+    ],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
 }
