@@ -10,6 +10,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 os.environ["TZ"] = "UTC"  # collect() turns timestamps into naive datetimes in the process's zone
+os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")  # pyspark.testing imports pyspark.pandas, which asks for it
 time.tzset()
 
 from market.session import local_session  # noqa: E402

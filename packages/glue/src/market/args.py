@@ -53,11 +53,6 @@ class JobArgs:
         return f"{_root(self.output_root)}/parquet/delta/run_id={self.run_id}"
 
     @property
-    def staging_root(self) -> str:
-        # Outside `parquet/` so nothing that lists the table or the deltas ever sees a half-written run.
-        return f"{_root(self.output_root)}/_staging/transform/run_id={self.run_id}"
-
-    @property
     def manifest_path(self) -> str:
         return f"{_root(self.output_root)}/_control/runs/{self.run_id}.json"
 

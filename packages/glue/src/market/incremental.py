@@ -37,7 +37,7 @@ class SeriesStart:
     new_rows: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Partition:
     interval: str
     year: int
@@ -84,7 +84,7 @@ def rewrite_scope(computed: DataFrame, keys: DataFrame) -> DataFrame:
     """Rows of the affected series in the months that must be rewritten (from the month of the first changed bar
     on), flagged `is_changed` from the first changed bar itself: those go to the run's delta."""
     joined = computed.join(F.broadcast(keys.select(*SERIES_KEY, "first_changed_ts")), SERIES_KEY, "inner")
-    in_scope = F.col("ts") >= F.date_trunc("month", F.col("first_changed_ts"))
+    in_scope = F.col("ts") >= _scope_start()
     return with_partition_columns(
         joined.where(in_scope).withColumn("is_changed", F.col("ts") >= F.col("first_changed_ts"))
     ).drop("first_changed_ts")
@@ -100,7 +100,14 @@ def partition_filter(partitions: list[Partition]) -> Column:
 
 
 def untouched_rows(table: DataFrame, partitions: list[Partition], keys: DataFrame) -> DataFrame:
-    """Rows of the unaffected series that live in a rewritten partition: the rewrite must keep them."""
-    return table.where(partition_filter(partitions)).join(
-        F.broadcast(keys.select(*SERIES_KEY)), SERIES_KEY, "left_anti"
-    )
+    """The stored rows of the rewritten partitions that the run does not recompute, which the rewrite must keep:
+    every row of an unaffected series, and an affected series' rows before its own rewrite scope (a month that
+    another series' change touches can hold them)."""
+    starts = F.broadcast(keys.select(*SERIES_KEY, "first_changed_ts"))
+    stored = table.where(partition_filter(partitions)).join(starts, SERIES_KEY, "left")
+    kept = F.col("first_changed_ts").isNull() | (F.col("ts") < _scope_start())
+    return stored.where(kept).drop("first_changed_ts")
+
+
+def _scope_start() -> Column:
+    return F.date_trunc("month", F.col("first_changed_ts"))

@@ -1,21 +1,24 @@
 """`run()`: one transform run, from the work list to the table, the delta and the manifest.
 
 Order of effects, so that a failure leaves the previous table intact:
-1. read everything (work list, curated files, affected series, the untouched rows of the touched months) and
-   materialise the new month partitions in a per-run staging folder — nothing outside staging is written yet;
-2. write the run's delta (a fresh folder of its own);
-3. swap: the staged partitions replace the table's (dynamic partition overwrite, reading only staging);
-4. write the manifest, drop staging.
-A failure in 1–2 leaves the table untouched; the markers stay with the caller for the next run.
+1. read the work list and the curated files (a first action: unreadable input fails here, before any write);
+2. write the run's delta (its own folder; the table is only read);
+3. write the touched month partitions with dynamic partition overwrite. Spark's writer stages every task's
+   output and swaps the partitions in only at job commit, after all tasks — and so all reads of the old table —
+   have succeeded; a failed job deletes its staging and leaves the table as it was;
+4. write the manifest (SUCCEEDED, or FAILED with the error, which is then re-raised).
+The dirty markers belong to the caller; the job never deletes them, so a failed run's work is taken again.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Literal
 
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
 from .args import JobArgs
@@ -33,7 +36,7 @@ from .incremental import (
 from .indicators import with_indicators
 from .manifest import RowCounts, RunManifest, SeriesChange, now_iso, utc_iso, write_manifest
 from .read import read_curated, read_table, table_bars
-from .schema import OUTPUT_COLUMNS, SERIES_KEY, TABLE_SCHEMA
+from .schema import SERIES_KEY
 from .session import configure
 from .storage import Storage
 from .worklist import WorkList, parse_work_list
@@ -46,7 +49,7 @@ log = logging.getLogger("market.transform")
 class RunResult:
     """What `run()` did; `manifest` is None for a no-op (empty work list: nothing is written at all)."""
 
-    status: str
+    status: Literal["SUCCEEDED", "NOOP"]
     manifest: RunManifest | None = None
     partitions: list[Partition] = field(default_factory=list)
 
@@ -74,7 +77,6 @@ def run(spark: SparkSession, args: JobArgs) -> RunResult:
         _record_failure(storage, args, base, error)
         raise
     write_manifest(storage, args.manifest_path, manifest)
-    storage.delete(args.staging_root)
     log.info("run %s: %s changed rows in %s partitions", args.run_id, manifest["rows"]["changed"], len(partitions))
     return RunResult(status="SUCCEEDED", manifest=manifest, partitions=partitions)
 
@@ -95,21 +97,24 @@ def _transform(
     # First action: any unreadable input fails here, long before a write.
     starts, curated_read = _collect_starts(curated)
     if not starts:
-        return _manifest(base, 0, 0, [], [], 0, []), []
+        return _manifest(base, 0, 0, [], [], []), []
     keys = starts_frame(spark, starts)
     table = read_table(spark, storage, args.table_root)
     existing = existing_series(table_bars(table), starts, keys)
     computed = with_indicators(combine(latest_per_key(curated), existing))
     scope = rewrite_scope(computed, keys).persist(StorageLevel.MEMORY_AND_DISK)
     changes, partitions = _collect_scope(scope, starts)
-    staged = _stage(spark, storage, args, scope, untouched_rows(table, partitions, keys))
     changed_rows = sum(c["changed_rows"] for c in changes)
     delta_files = write_delta(storage, scope.where("is_changed"), args.delta_root, changed_rows)
-    _swap(spark, storage, args, partitions)
+    # The affected series recomputed + every other series' rows of the same months: whole partitions.
+    rewritten = scope.drop("is_changed")
+    rows = rewritten.unionByName(untouched_rows(table, partitions, keys).select(*rewritten.columns))
+    write_partitions(rows, args.table_root)
+    normalise_partitions(storage, args.table_root, partitions)
     scope.unpersist()
     curated.unpersist()
     unique = sum(s.new_rows for s in starts)
-    return _manifest(base, curated_read, unique, changes, partitions, staged, delta_files), partitions
+    return _manifest(base, curated_read, unique, changes, partitions, delta_files), partitions
 
 
 def _collect_starts(curated: DataFrame) -> tuple[list[SeriesStart], int]:
@@ -129,41 +134,22 @@ def _collect_scope(scope: DataFrame, starts: list[SeriesStart]) -> tuple[list[Se
         )
         .collect()
     )
-    partitions = sorted({Partition(r["interval"], r["year"], r["month"]) for r in per_month}, key=_partition_order)
-    changes: list[SeriesChange] = []
-    for start in starts:
-        mine = [r for r in per_month if (r["symbol"], r["interval"]) == (start.symbol, start.interval)]
-        changes.append(
-            {
-                "symbol": start.symbol,
-                "interval": start.interval,
-                "first_changed_ts": utc_iso(start.first_changed_ts),
-                "last_ts": utc_iso(max(r["last_ts"] for r in mine if r["last_ts"] is not None)),
-                "new_rows": start.new_rows,
-                "changed_rows": sum(r["changed_rows"] for r in mine),
-            }
-        )
-    return changes, partitions
+    partitions = sorted({Partition(r["interval"], r["year"], r["month"]) for r in per_month})
+    by_series: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in per_month:
+        by_series[(row["symbol"], row["interval"])].append(row)
+    return [_series_change(start, by_series[(start.symbol, start.interval)]) for start in starts], partitions
 
 
-def _partition_order(partition: Partition) -> tuple[str, int, int]:
-    return (partition.interval, partition.year, partition.month)
-
-
-def _stage(spark: SparkSession, storage: Storage, args: JobArgs, scope: DataFrame, untouched: DataFrame) -> int:
-    """Materialise the rewritten partitions (affected series recomputed + everyone else's rows of those months)
-    under staging. After this the table has been read for the last time in this run."""
-    root = f"{args.staging_root}/bars"
-    storage.delete(root)
-    rows = scope.drop("is_changed").unionByName(untouched.select(*scope.drop("is_changed").columns))
-    write_partitions(rows, root, dynamic=False)
-    return spark.read.schema(TABLE_SCHEMA).parquet(root).count()
-
-
-def _swap(spark: SparkSession, storage: Storage, args: JobArgs, partitions: list[Partition]) -> None:
-    staged = spark.read.schema(TABLE_SCHEMA).option("basePath", f"{args.staging_root}/bars")
-    write_partitions(staged.parquet(f"{args.staging_root}/bars"), args.table_root, dynamic=True)
-    normalise_partitions(storage, args.table_root, partitions)
+def _series_change(start: SeriesStart, months: list[Row]) -> SeriesChange:
+    return {
+        "symbol": start.symbol,
+        "interval": start.interval,
+        "first_changed_ts": utc_iso(start.first_changed_ts),
+        "last_ts": utc_iso(max(r["last_ts"] for r in months if r["last_ts"] is not None)),
+        "new_rows": start.new_rows,
+        "changed_rows": sum(r["changed_rows"] for r in months),
+    }
 
 
 def _manifest(
@@ -172,14 +158,12 @@ def _manifest(
     curated_unique: int,
     changes: list[SeriesChange],
     partitions: list[Partition],
-    partition_rows: int,
     delta_files: list[str],
 ) -> RunManifest:
     rows: RowCounts = {
         "curated_read": curated_read,
         "curated_unique": curated_unique,
         "changed": sum(c["changed_rows"] for c in changes),
-        "partition_rows_written": partition_rows,
     }
     return {
         **base,
@@ -192,6 +176,3 @@ def _manifest(
         "partitions": [p.path for p in partitions],
         "delta_files": delta_files,
     }
-
-
-__all__ = ["OUTPUT_COLUMNS", "RunResult", "run"]

@@ -24,7 +24,6 @@ class RowCounts(TypedDict):
     curated_read: int
     curated_unique: int
     changed: int
-    partition_rows_written: int
 
 
 class RunManifest(TypedDict):

@@ -26,13 +26,12 @@ def table_layout(rows: DataFrame) -> DataFrame:
     )
 
 
-def write_partitions(rows: DataFrame, root: str, *, dynamic: bool) -> None:
-    """Write month partitions under `root`. `dynamic` replaces exactly the partitions present in `rows`."""
-    mode = "dynamic" if dynamic else "static"
+def write_partitions(rows: DataFrame, root: str) -> None:
+    """Replace exactly the month partitions present in `rows` (dynamic partition overwrite); others stay."""
     (
         table_layout(rows)
         .write.mode("overwrite")
-        .options(**_NO_MARKERS, partitionOverwriteMode=mode)
+        .options(**_NO_MARKERS, partitionOverwriteMode="dynamic")
         .partitionBy(*PARTITION_COLUMNS)
         .parquet(root)
     )
