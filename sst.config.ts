@@ -15,15 +15,15 @@ export default $config({
   async run() {
     // Slices whose code has not landed yet stay out of the app, so a deploy never builds a handler, a Glue script
     // or a site that does not exist (DEPLOY.md, "Not yet deployable"). Turn one on in the change that lands its code.
-    const pendingSlices = { transformAndWarehouse: false, webSite: true };
+    const pendingSlices = { warehouse: false };
 
     const storage = await import("./stacks/storage");
     const ingest = await import("./stacks/ingest");
-    const transform = pendingSlices.transformAndWarehouse ? await import("./stacks/transform") : undefined;
-    const warehouse = pendingSlices.transformAndWarehouse ? await import("./stacks/warehouse") : undefined;
+    const transform = await import("./stacks/transform");
+    const warehouse = pendingSlices.warehouse ? await import("./stacks/warehouse") : undefined;
     const api = await import("./stacks/api");
     const alerts = await import("./stacks/alerts");
-    const web = pendingSlices.webSite ? await import("./stacks/web") : undefined;
+    const web = await import("./stacks/web");
     await import("./stacks/local");
 
     return {
@@ -33,9 +33,9 @@ export default $config({
       ingestDlq: ingest.dlq.url,
       api: api.api.url,
       alertsTopic: alerts.alerts.arn,
-      ...(transform && { transformJob: transform.transformJob.name }),
+      transformJob: transform.transformJob.name,
       ...(warehouse && { warehouseWorkgroup: warehouse.workgroup.workgroupName }),
-      ...(web && { web: web.site.url }),
+      web: web.site.url,
     };
   },
 });

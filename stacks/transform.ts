@@ -1,10 +1,16 @@
 // Transform: every 15 minutes start-transform collects the dirty markers and starts the Glue job (one run at a
 // time), which turns curated JSONL into Parquet (parquet/bars/ full table + parquet/delta/run_id=…/ changed rows).
-// Not in `run()` yet: packages/functions/src/start-transform.ts does not exist (the Glue transform issue, whose
-// script and `market` package are landing first). The wiring test evaluates this slice on its own until then.
+// A run that FAILED, TIMED OUT or was STOPPED goes to the alerts topic; start-transform's next tick releases its
+// dirty markers, so the work is taken again.
 import { PREFIX } from "@market-data/core/keys";
+import { alerts } from "./alerts";
 import { prefix, RUNTIME } from "./stage";
 import { bucket, objectsUnder } from "./storage";
+
+/** EventBridge's shape for Glue job runs: `source` aws.glue, `detail-type` below, `detail.jobName` / `detail.state`. */
+export const GLUE_SOURCE = "aws.glue";
+export const GLUE_JOB_STATE_CHANGE = "Glue Job State Change";
+export const FAILED_STATES = ["FAILED", "TIMEOUT", "STOPPED"] as const;
 
 /** The Glue job's name: a plain string, so the EventBridge patterns in warehouse.ts can match it exactly. */
 export const TRANSFORM_JOB_NAME = `${prefix}-transform`;
@@ -107,8 +113,9 @@ export const transformJob = new aws.glue.Job("TransformJob", {
   // One run at a time: a second StartJobRun gets ConcurrentRunsExceededException and start-transform tries next tick.
   executionProperty: { maxConcurrentRuns: 1 },
   timeout: 60,
-  // One retry for a transient fault; a run is idempotent per run id, so the retry rewrites the same files.
-  maxRetries: 1,
+  // No Glue-side retry: a retry runs under a new JobRunId while the first one reads FAILED, so start-transform
+  // would release the markers under it. start-transform is the retry: the next tick takes a failed run's markers.
+  maxRetries: 0,
 });
 
 /** start-transform's access to the job: start a run and read its state, nothing else. */
@@ -138,8 +145,25 @@ export const transformSchedule = new sst.aws.CronV2("TransformSchedule", {
     environment: { DATA_BUCKET: bucket.name, TRANSFORM_JOB_NAME: transformJob.name },
     permissions: [
       { actions: ["s3:ListBucket"], resources: [bucket.arn] },
-      // Reads the dirty markers and marks them as taken by a run id.
-      { actions: ["s3:GetObject", "s3:PutObject"], resources: [objectsUnder(PREFIX.control)] },
+      // Reads the dirty markers and run manifests, writes work lists and claims, and deletes the markers a run
+      // consumed and the claims it settled (all under _control/; never data).
+      { actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [objectsUnder(PREFIX.control)] },
     ],
   },
+});
+
+/** A transform run that did not succeed goes straight to the alerts topic (the raw Glue event is the message). */
+export const transformFailedRule = new aws.cloudwatch.EventRule("TransformFailedRule", {
+  name: `${prefix}-transform-failed`,
+  description: "Glue transform run FAILED, TIMEOUT or STOPPED",
+  eventPattern: $jsonStringify({
+    source: [GLUE_SOURCE],
+    "detail-type": [GLUE_JOB_STATE_CHANGE],
+    detail: { jobName: [TRANSFORM_JOB_NAME], state: [...FAILED_STATES] },
+  }),
+});
+
+new aws.cloudwatch.EventTarget("TransformFailedAlert", {
+  rule: transformFailedRule.name,
+  arn: alerts.arn,
 });

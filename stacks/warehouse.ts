@@ -1,19 +1,15 @@
 // Warehouse: Redshift Serverless; when a transform run SUCCEEDS, the merge function COPYs its delta and MERGEs it
-// into market_data.fct_bars; a FAILED / TIMEOUT / STOPPED run goes to the alerts topic.
+// into market_data.fct_bars (a FAILED / TIMEOUT / STOPPED run's alert lives in transform.ts).
 // Not in `run()` yet: packages/functions/src/merge.ts does not exist (the warehouse issue), and this slice needs
 // transform.ts. The wiring test evaluates it on its own until then.
 import { PREFIX } from "@market-data/core/keys";
 import { alarmAboveZero, alerts } from "./alerts";
 import { prefix, RUNTIME } from "./stage";
 import { bucket, objectsUnder } from "./storage";
-import { TRANSFORM_JOB_NAME } from "./transform";
+import { GLUE_JOB_STATE_CHANGE, GLUE_SOURCE, TRANSFORM_JOB_NAME } from "./transform";
 
 export const WAREHOUSE_DATABASE = "market_data";
 
-/** EventBridge's shape for Glue job runs: `source` aws.glue, `detail-type` below, `detail.jobName` / `detail.state`. */
-const GLUE_SOURCE = "aws.glue";
-const GLUE_JOB_STATE_CHANGE = "Glue Job State Change";
-export const FAILED_STATES = ["FAILED", "TIMEOUT", "STOPPED"] as const;
 
 /** The role Redshift assumes for `COPY … IAM_ROLE`: read the run deltas, nothing else. */
 export const copyRole = new aws.iam.Role("WarehouseCopyRole", {
@@ -134,20 +130,4 @@ export const mergeErrorsAlarm = alarmAboveZero("MergeErrorsAlarm", {
   metricName: "Errors",
   statistic: "Sum",
   dimensions: { FunctionName: mergeSubscriber.nodes.function.name },
-});
-
-/** A transform run that did not succeed goes straight to the alerts topic (the raw Glue event is the message). */
-export const transformFailedRule = new aws.cloudwatch.EventRule("TransformFailedRule", {
-  name: `${prefix}-transform-failed`,
-  description: "Glue transform run FAILED, TIMEOUT or STOPPED",
-  eventPattern: $jsonStringify({
-    source: [GLUE_SOURCE],
-    "detail-type": [GLUE_JOB_STATE_CHANGE],
-    detail: { jobName: [TRANSFORM_JOB_NAME], state: [...FAILED_STATES] },
-  }),
-});
-
-new aws.cloudwatch.EventTarget("TransformFailedAlert", {
-  rule: transformFailedRule.name,
-  arn: alerts.arn,
 });

@@ -83,7 +83,7 @@ describe("the app on a production stage", () => {
 
   it("outputs the names and URLs an operator needs", () => {
     expect(Object.keys(app.graph.outputs).sort()).toEqual(
-      ["alertsTopic", "api", "bucket", "ingestDlq", "ingestQueue", "latestPricesTable", "web"].sort(),
+      ["alertsTopic", "api", "bucket", "ingestDlq", "ingestQueue", "latestPricesTable", "transformJob", "web"].sort(),
     );
   });
 });

@@ -294,12 +294,11 @@ export function assertPendingSlicesOff(graph: Graph): void {
   const local = record(component(graph, "sst.x.DevCommand", "Local").args);
   const dev = record(local.dev);
   check(dev.command === "npm start" && dev.autostart === true, "Local runs `npm start` on `sst dev` start");
-  const pending = ["aws.glue.Job", "aws.redshiftserverless.Workgroup", "sst.aws.CronV2"];
+  const pending = ["aws.redshiftserverless.Workgroup"];
   for (const type of pending) {
     check(componentsOf(graph, type).length === 0, `${type} is in the app, but its code has not landed`);
   }
   check(callsTo(graph, "sst.aws.Bus.subscribe").length === 0, "the merge subscriber is in the app too early");
-  check(findComponent(graph, "sst.aws.Bucket", "GlueAssets") === undefined, "the Glue script bucket is in the app");
 }
 
 /** Raw Pulumi resources with a physical name carry the app and stage in it (SST does not name them). */

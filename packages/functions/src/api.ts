@@ -1,6 +1,7 @@
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./api/app.js";
-import { dataBucket, latestPrices } from "./shared/aws.js";
+import { latestPrices } from "./shared/dynamo.js";
+import { dataBucket } from "./shared/s3.js";
 
 /** The API app in AWS: S3 for reports, DynamoDB for latest prices, the API key when `API_KEY` is set. */
 export const app = createApp({

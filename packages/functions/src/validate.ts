@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { dataBucket, latestPrices } from "./shared/aws.js";
+import { latestPrices } from "./shared/dynamo.js";
+import { dataBucket } from "./shared/s3.js";
 import { createValidateHandler } from "./validate/handler.js";
 
 /** Lambda entry of the validate function: the ingest queue's subscriber (S3 notifications, partial batch responses). */
