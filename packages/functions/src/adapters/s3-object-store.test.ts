@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -63,16 +64,27 @@ describe("S3ObjectStore helpers", () => {
 });
 
 describe("S3ObjectStore (stubbed client)", () => {
-  it("heads with HeadObject and answers undefined for NotFound", async () => {
+  it("heads with HeadObject and answers undefined for NotFound once the bucket is known to exist", async () => {
     const { store, sent } = stubbed((cmd) => {
+      if (cmd instanceof HeadBucketCommand) return {};
       if (cmd instanceof HeadObjectCommand && cmd.input.Key === "here")
         return { ContentLength: 2, ETag: '"e"', LastModified: new Date(1) };
       throw new NotFound({ message: "not found", $metadata: { httpStatusCode: 404 } });
     });
     expect(await store.head("here")).toEqual({ key: "here", size: 2, etag: "e", lastModified: new Date(1) });
     expect(await store.head("gone")).toBeUndefined();
+    expect(await store.head("gone too")).toBeUndefined();
     expect(sent[0]).toBeInstanceOf(HeadObjectCommand);
     expect((sent[0] as HeadObjectCommand).input).toEqual({ Bucket: "data", Key: "here" });
+    // The bucket is checked once, on the first miss.
+    expect(sent.filter((cmd) => cmd instanceof HeadBucketCommand)).toHaveLength(1);
+  });
+
+  it("fails a head when the bucket itself is missing", async () => {
+    const { store } = stubbed(() => {
+      throw new NotFound({ message: "not found", $metadata: { httpStatusCode: 404 } });
+    });
+    await expect(store.head("raw/x.csv")).rejects.toThrow("S3 bucket data does not exist (check DATA_BUCKET)");
   });
 
   it("turns NoSuchKey into ObjectNotFoundError for getStream and undefined for getBytes", async () => {

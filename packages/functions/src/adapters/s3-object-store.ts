@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
   paginateListObjectsV2,
@@ -24,9 +25,25 @@ export class S3ObjectStore implements ObjectStore {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return toObjectInfo(key, out);
     } catch (err) {
-      if (isS3NotFound(err)) return undefined;
+      if (!isS3NotFound(err)) throw err;
+      // A HEAD answers a bare 404 for a missing bucket too: that is a misconfiguration to fail loudly on (so the
+      // message is retried and dead-lettered), not an absent object to skip.
+      await this.assertBucketExists();
+      return undefined;
+    }
+  }
+
+  private bucketSeen = false;
+
+  private async assertBucketExists(): Promise<void> {
+    if (this.bucketSeen) return;
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (err) {
+      if (isS3NotFound(err)) throw new Error(`S3 bucket ${this.bucket} does not exist (check DATA_BUCKET)`);
       throw err;
     }
+    this.bucketSeen = true;
   }
 
   async getStream(key: string): Promise<{ info: ObjectInfo; body: AsyncIterable<Uint8Array> }> {
