@@ -10,7 +10,6 @@ import { GLUE_JOB_STATE_CHANGE, GLUE_SOURCE, TRANSFORM_JOB_NAME } from "./transf
 
 export const WAREHOUSE_DATABASE = "market_data";
 
-
 /** The role Redshift assumes for `COPY … IAM_ROLE`: read the run deltas, nothing else. */
 export const copyRole = new aws.iam.Role("WarehouseCopyRole", {
   name: `${prefix}-redshift-copy`,

@@ -2,18 +2,7 @@
 // WiringError naming what is wrong, so negative cases can run them on a tampered graph and expect a throw.
 import { PREFIX } from "@market-data/core/keys";
 import { durationSeconds, matchesJsonFilter } from "./aws-semantics";
-import {
-  callsTo,
-  check,
-  component,
-  componentsOf,
-  findComponent,
-  functionSites,
-  isRecord,
-  list,
-  pathOf,
-  record,
-} from "./graph";
+import { callsTo, check, component, componentsOf, functionSites, isRecord, list, pathOf, record } from "./graph";
 import { type Graph, render } from "./sst-globals";
 
 /** What sst.config.ts exports: `$config({ app, run })`. */
