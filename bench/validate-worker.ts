@@ -24,7 +24,11 @@ if ((mode !== "parse" && mode !== "end-to-end") || file === undefined) {
   process.exit(2);
 }
 
-/** Parse + quality gate only: read, decode, detect, parse, evaluate every record; nothing written. */
+/**
+ * Parse + quality gate only: read, decode, detect, parse, judge every record; nothing written. Records are judged
+ * with `classify`, as the handler does (every rule, the key checks and the tallies; the curated bar is not built
+ * as an object: the handler writes its line straight from the record).
+ */
 async function parseAndValidate(path: string): Promise<number> {
   const key = `raw/bench/${basename(path)}`;
   const body = createReadStream(path, { highWaterMark: 256 * 1024 });
@@ -38,7 +42,7 @@ async function parseAndValidate(path: string): Promise<number> {
     if (isFileReject(records)) throw new Error(`${records.rule}: ${records.reason}`);
     for (const record of records) {
       run ??= createQualityRun(parser.meta, ctx, DEFAULT_QUALITY_CONFIG);
-      run.evaluate(record);
+      run.classify(record);
       rows++;
     }
   };

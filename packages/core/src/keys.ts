@@ -68,4 +68,6 @@ export const controlKeys = {
   claims: "_control/claims/",
   workList: (runId: string) => `_control/worklists/${runId}.json`,
   runManifest: (runId: string) => `_control/runs/${runId}.json`,
+  /** A run's delta folder: every Parquet file under it is the run's changed rows (what COPY loads). */
+  deltaPrefix: (runId: string) => `parquet/delta/run_id=${runId}/`,
 } as const;

@@ -1,5 +1,6 @@
 import type { AssetClass, Interval, Source } from "./bar.js";
 import type { JobRunState } from "./transform.js";
+import type { SeriesReadQuery } from "./warehouse/read-sql.js";
 
 /** What a store knows about one object without reading it. */
 export interface ObjectInfo {
@@ -75,4 +76,85 @@ export interface JobRunner {
   }): Promise<{ started: true; jobRunId: string } | { started: false; reason: "busy" }>;
   /** How a started run stands (`UNKNOWN` when the service no longer knows it). */
   state(jobRunId: string): Promise<JobRunState>;
+}
+
+/** A transform run's delta, as the merge needs it (from the run manifest `_control/runs/<r>.json`). */
+export interface MergeRequest {
+  runId: string;
+  /** `parquet/delta/run_id=<r>/`: every Parquet file under it is the run's changed rows. */
+  deltaPrefix: string;
+  /** The delta's file names under `deltaPrefix`, as the manifest lists them. */
+  deltaFiles: readonly string[];
+  /** Rows the manifest says the delta holds (`rows.changed`). */
+  expectedRows: number;
+}
+
+/** What a merge did to `fct_bars`: stage rows before de-duplication, and what the unique ones became. */
+export interface MergeCounts {
+  staged: number;
+  inserted: number;
+  updated: number;
+  /** Equal to the stored row: left alone, so it keeps the run id and load time it had. */
+  unchanged: number;
+}
+
+export type MergeOutcome =
+  | { status: "merged"; runId: string; counts: MergeCounts }
+  /** The run was already recorded as merged; `counts` are that merge's. */
+  | { status: "skipped"; runId: string; reason: "already-merged"; counts: MergeCounts };
+
+/** The warehouse's write side: Redshift in AWS, PostgreSQL (PGlite or a server) offline. */
+export interface Warehouse {
+  /** Applies pending schema migrations; idempotent, and safe when two callers race. Returns what it applied. */
+  migrate(): Promise<{ applied: number[] }>;
+  /**
+   * Lands a run's delta in `market_data.fct_bars` exactly once in effect, in one transaction: stage, de-duplicate,
+   * merge, record the run. A run already recorded as merged is skipped. Throws `MergeFailedError` (nothing
+   * changed, the run not recorded as merged) with the database's message.
+   */
+  merge(request: MergeRequest): Promise<MergeOutcome>;
+}
+
+/** A row of a series read: `ts` and the requested columns, instants as canonical UTC text. */
+export type SeriesRow = Record<string, string | number | boolean | null>;
+
+/** The warehouse's read side, for the API. Queries are built by `seriesReadSql` (bound parameters only). */
+export interface WarehouseReader {
+  readSeries(query: SeriesReadQuery): Promise<SeriesRow[]>;
+}
+
+/** Thrown by `Warehouse.merge` when the transaction failed and was rolled back. */
+export class MergeFailedError extends Error {
+  readonly code = "MERGE_FAILED";
+  constructor(
+    readonly runId: string,
+    /** The database's own message (for Redshift, the failed sub-statement's error). */
+    readonly databaseMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`merge of run ${runId} failed and was rolled back: ${databaseMessage}`, options);
+    this.name = "MergeFailedError";
+  }
+}
+
+export const ALERT_SEVERITIES = ["info", "warning", "error"] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+/** Something an operator should hear about. The Slack function renders it; `source` and `severity` route it. */
+export interface Alert {
+  severity: AlertSeverity;
+  /** The component that raised it: `merge`, `transform`, `validate`. */
+  source: string;
+  /** One line, e.g. `Transform run r1 FAILED`. */
+  title: string;
+  message: string;
+  /** Identifiers that help whoever follows up, e.g. `{ runId, jobRunId }`. */
+  context?: Readonly<Record<string, string | number>>;
+  /** When it happened (ISO-8601 UTC). */
+  at: string;
+}
+
+/** Alerts: SNS (→ Slack) in AWS; console + `.local/alerts.jsonl` offline. */
+export interface Notifier {
+  publish(alert: Alert): Promise<void>;
 }

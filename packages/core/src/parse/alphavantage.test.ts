@@ -275,3 +275,36 @@ describe("Alpha Vantage chunk boundaries", () => {
     });
   }
 });
+
+describe("Alpha Vantage values longer than a chunk", () => {
+  // A long Meta Data string and an entry with an extra long field: values a chunk cuts and the next one does not
+  // finish within the parser's lookahead, next to usual entries in compact and pretty-printed layouts.
+  const long = "x".repeat(9000);
+  const entry = (day: number, close: string) =>
+    `"2024-01-${String(day).padStart(2, "0")} 10:00:00": {"1. open": "1.5000", "2. high": "2.0", "3. low": "1.25", "4. close": "${close}", "5. volume": "100"}`;
+  const pretty = (day: number) =>
+    `"2024-01-${String(day).padStart(2, "0")} 11:00:00": {\n            "1. open": "1.5",\n            "2. high": "2",\n            "3. low": "1",\n            "4. close": "1.75",\n            "5. volume": "7"\n        }`;
+  const series = [
+    entry(2, "1.75"),
+    `"2024-01-03 10:00:00": {"1. open": "1.5", "2. high": "2", "3. low": "1", "4. close": "1.5", "5. volume": "9", "6. note": "${long}"}`,
+    pretty(4),
+    ...Array.from({ length: 60 }, (_, i) => entry(5 + (i % 20), `1.${i}`)),
+    pretty(26),
+  ];
+  const text = `{"Meta Data": {"1. Information": "Intraday (60min) ${long}", "2. Symbol": "MSFT", "6. Time Zone": "US/Eastern"},\n    "Time Series (60min)": {\n        ${series.join(",\n        ")}\n    }\n}`;
+
+  it("gives the same records whatever the chunk size", () => {
+    const whole = parseOk(text, "raw/x.json");
+    expect(whole.records).toHaveLength(series.length);
+    for (const size of [1, 7, 100, 1000, 4095, 4096, 4097, 5000, 9001, 65_536]) {
+      expect(parseText(text, "raw/x.json", size)).toEqual(whole);
+    }
+  });
+
+  it("rejects invalid JSON after a long value at the same character whatever the chunk size", () => {
+    const broken = text.replace(`"6. note": "${long}"}`, `"6. note": "${long}"} garbage`);
+    const whole = parseText(broken, "raw/x.json");
+    expect(whole).toMatchObject({ ok: false, rule: "file.decodable" });
+    for (const size of [7, 1000, 4096, 5000]) expect(parseText(broken, "raw/x.json", size)).toEqual(whole);
+  });
+});

@@ -23,6 +23,9 @@ import { newStamp, parseStamp, type Resolution, resolveStamp } from "./time.js";
 import type { BarParser, CandidateBar, FileMeta, FileReject } from "./types.js";
 import { resolveZone } from "./zone.js";
 
+/** Characters of a new chunk read together with the end of the last one (a usual entry is ~100–250). */
+const CARRY_LOOKAHEAD = 4096;
+
 const STATE = { start: 0, rootFirst: 1, rootKey: 2, rootNext: 3, seriesFirst: 4, seriesKey: 5, seriesNext: 6, done: 7 };
 
 /** Opens an incremental Alpha Vantage parser. */
@@ -62,14 +65,25 @@ class AlphaVantageParser implements BarParser {
 
   push(text: string): CandidateBar[] | FileReject {
     if (this.failure) return this.failure;
-    let s = this.buf + text;
-    if (this.consumed === 0 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    const carry = this.buf;
+    let s = text;
     let pos = 0;
-    while (!this.failure) {
-      const next = this.step(s, pos);
-      if (next < 0) break;
-      pos = next;
+    if (carry.length > 0) {
+      // Finish the value the last chunk cut on a small string, then walk `text` itself: reading `carry + text`
+      // would take every character of the chunk through the concatenation. When the value runs past the
+      // lookahead, walk the concatenation instead (a prefix gives the same steps as the whole, or waits).
+      const head = carry + text.slice(0, CARRY_LOOKAHEAD);
+      pos = this.walk(head, 0, carry.length);
+      if (pos >= carry.length) {
+        this.consumed += carry.length;
+        pos -= carry.length;
+      } else {
+        s = carry + text;
+      }
+    } else if (this.consumed === 0 && s.charCodeAt(0) === 0xfeff) {
+      s = s.slice(1);
     }
+    pos = this.walk(s, pos, s.length + 1);
     this.consumed += pos;
     this.buf = s.slice(pos);
     if (!this.failure && this.buf.length > this.maxValueChars) {
@@ -81,6 +95,17 @@ class AlphaVantageParser implements BarParser {
     const out = this.out;
     this.out = [];
     return this.failure ?? out;
+  }
+
+  /** Steps through `s` from `pos` until a step reaches `stopAt` or waits for more text; returns where it stopped. */
+  private walk(s: string, pos: number, stopAt: number): number {
+    let at = pos;
+    while (!this.failure && at < stopAt) {
+      const next = this.step(s, at);
+      if (next < 0) break;
+      at = next;
+    }
+    return at;
   }
 
   end(): CandidateBar[] | FileReject {
@@ -223,37 +248,48 @@ class AlphaVantageParser implements BarParser {
   }
 
   /**
-   * One series entry `"ts": { "1. open": "…", … }` at the key's quote. The usual five-field entry is matched by
-   * one sticky regex (the regex engine runs native code: ~3x faster than walking tokens in JS); anything else
-   * — other fields, escapes, numbers, an entry cut by the chunk end — goes to {@link slowEntry}.
+   * One series entry `"ts": { "1. open": "…", … }` at the key's quote, and the usual entries right after it. The
+   * usual five-field entry is matched by one sticky regex (the regex engine runs native code: ~3x faster than
+   * walking tokens in JS) that also takes the `,` and whitespace after it, so the next entry starts where the
+   * match ends and the loop goes on without a trip through `step`. Anything else — other fields, escapes,
+   * numbers, an entry cut by the chunk end — goes to {@link slowEntry} (the first) or back to `step` (the rest).
    */
   private entry(s: string, i: number): number {
     ENTRY.lastIndex = i;
-    const m = ENTRY.exec(s);
+    let m = ENTRY.exec(s);
     if (m === null) return this.slowEntry(s, i);
-    // Indexed reads, not array destructuring (which goes through the iterator protocol): this runs per row.
-    const ts = m[1] ?? "";
-    const open = m[2] ?? "";
-    const high = m[3] ?? "";
-    const low = m[4] ?? "";
-    const close = m[5] ?? "";
-    const volume = m[6] ?? "";
-    const rec = this.candidate(ts, {
-      ts,
-      "1. open": open,
-      "2. high": high,
-      "3. low": low,
-      "4. close": close,
-      "5. volume": volume,
-    });
-    rec.open = numberAt(open, 0, open.length);
-    rec.high = numberAt(high, 0, high.length);
-    rec.low = numberAt(low, 0, low.length);
-    rec.close = numberAt(close, 0, close.length);
-    rec.volume = numberAt(volume, 0, volume.length);
-    this.out.push(rec);
-    this.state = m[7] === "," ? STATE.seriesKey : STATE.rootNext;
-    return ENTRY.lastIndex;
+    for (;;) {
+      // Indexed reads, not array destructuring (which goes through the iterator protocol): this runs per row.
+      const ts = m[1] ?? "";
+      const open = m[2] ?? "";
+      const high = m[3] ?? "";
+      const low = m[4] ?? "";
+      const close = m[5] ?? "";
+      const volume = m[6] ?? "";
+      const at = m.index + 1; // the key's text starts after its quote
+      const rec = this.candidate(s, at, at + ts.length, {
+        ts,
+        "1. open": open,
+        "2. high": high,
+        "3. low": low,
+        "4. close": close,
+        "5. volume": volume,
+      });
+      rec.open = numberAt(open, 0, open.length);
+      rec.high = numberAt(high, 0, high.length);
+      rec.low = numberAt(low, 0, low.length);
+      rec.close = numberAt(close, 0, close.length);
+      rec.volume = numberAt(volume, 0, volume.length);
+      this.out.push(rec);
+      const end = ENTRY.lastIndex;
+      if (m[7] !== ",") {
+        this.state = STATE.rootNext;
+        return end;
+      }
+      this.state = STATE.seriesKey;
+      m = ENTRY.exec(s); // sticky: from `end`, where the next key's quote is when the layout is the usual one
+      if (m === null) return end;
+    }
   }
 
   /** Any other entry: delimited by bracket counting and `JSON.parse`d, so invalid JSON is still caught. */
@@ -274,7 +310,7 @@ class AlphaVantageParser implements BarParser {
     const ts = String(key.value);
     const fields =
       typeof value.value === "object" && value.value !== null ? (value.value as Record<string, unknown>) : {};
-    const rec = this.candidate(ts, { ts, ...fields });
+    const rec = this.candidate(ts, 0, ts.length, { ts, ...fields });
     rec.open = jsonNumber(fields["1. open"]);
     rec.high = jsonNumber(fields["2. high"]);
     rec.low = jsonNumber(fields["3. low"]);
@@ -289,11 +325,12 @@ class AlphaVantageParser implements BarParser {
     return end;
   }
 
-  private candidate(ts: string, input: unknown): CandidateBar {
+  /** A record whose timestamp is `text[start, end)` (read in place: no substring, which reads slower). */
+  private candidate(text: string, start: number, end: number, input: unknown): CandidateBar {
     const rec = blankCandidate(++this.row, input);
     rec.symbol = this.symbol;
     rec.interval = this.interval;
-    parseStamp(ts, 0, ts.length, this.stamp);
+    parseStamp(text, start, end, this.stamp);
     resolveStamp(this.stamp, this.resolution, rec);
     return rec;
   }

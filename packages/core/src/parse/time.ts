@@ -77,6 +77,13 @@ function two(s: string, i: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
+/** The last valid calendar date {@link parseStamp} read: its parts, its day and its `YYYY-MM-DD` text. */
+let lastY = -1;
+let lastM = -1;
+let lastD = -1;
+let lastDayMs = 0;
+let lastDate = "";
+
 const HINT = "use YYYY-MM-DD, ISO-8601 such as 2024-01-05T14:30:00Z, or epoch seconds";
 const EPOCH = /^\d{9,14}(\.\d+)?$/;
 const TAIL = /^(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -118,13 +125,25 @@ export function parseStamp(s: string, start: number, end: number, out: Stamp): v
   const y = century * 100 + two(s, a + 2);
   const m = two(s, a + 5);
   const d = two(s, a + 8);
-  if (century < 0 || y < century * 100 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
-    fail(out, s.slice(a, b), "is not a valid calendar date");
-    return;
+  let dayMs: number;
+  if (century >= 0 && y >= century * 100 && y === lastY && m === lastM && d === lastD) {
+    // Records come in runs of one date (intraday bars): reuse its day and text instead of recomputing them.
+    dayMs = lastDayMs;
+    out.date = lastDate;
+  } else {
+    if (century < 0 || y < century * 100 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
+      fail(out, s.slice(a, b), "is not a valid calendar date");
+      return;
+    }
+    dayMs = daysFromCivil(y, m, d) * DAY_MS;
+    out.date =
+      sep === 45 ? s.slice(a, a + 10) : `${s.slice(a, a + 4)}-${s.slice(a + 5, a + 7)}-${s.slice(a + 8, a + 10)}`;
+    lastY = y;
+    lastM = m;
+    lastD = d;
+    lastDayMs = dayMs;
+    lastDate = out.date;
   }
-  const dayMs = daysFromCivil(y, m, d) * DAY_MS;
-  out.date =
-    sep === 45 ? s.slice(a, a + 10) : `${s.slice(a, a + 4)}-${s.slice(a + 5, a + 7)}-${s.slice(a + 8, a + 10)}`;
   if (len === 10) {
     out.kind = STAMP.date;
     out.wall = dayMs;

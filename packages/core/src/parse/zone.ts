@@ -81,6 +81,8 @@ function createZone(name: string): Zone | string {
 class IntlZone implements Zone {
   /** UTC day → its offset when constant all day, else NaN (a transition day: look per hour). */
   private readonly dayOffsets = new Map<number, number>();
+  /** UTC day → the offset at its midnight. */
+  private readonly midnights = new Map<number, number>();
   /** Local hour → the offset every wall time of that hour converts with, else NaN (look per call). */
   private readonly hourOffsets = new Map<number, number>();
   private lastHour = Number.NaN;
@@ -131,13 +133,27 @@ class IntlZone implements Zone {
     const day = Math.floor(utc / DAY_MS);
     let offset = this.dayOffsets.get(day);
     if (offset === undefined) {
-      const first = this.intlOffset(day * DAY_MS);
-      const last = this.intlOffset(day * DAY_MS + DAY_MS - 1000);
-      offset = first === last ? first : Number.NaN;
+      // The offsets at this midnight and the next: the same means no transition in between (at most one a day),
+      // and each midnight's offset serves the day before it and the day after it, so a run of days costs one
+      // `Intl` call a day rather than two.
+      const first = this.midnightOffset(day);
+      const next = this.midnightOffset(day + 1);
+      offset = first === next ? first : Number.NaN;
       if (this.dayOffsets.size > 100_000) this.dayOffsets.clear();
       this.dayOffsets.set(day, offset);
     }
     return Number.isNaN(offset) ? this.hourOffset(utc) : offset;
+  }
+
+  /** The offset at 00:00:00Z of a UTC day. */
+  private midnightOffset(day: number): number {
+    let offset = this.midnights.get(day);
+    if (offset === undefined) {
+      offset = this.intlOffset(day * DAY_MS);
+      if (this.midnights.size > 100_000) this.midnights.clear();
+      this.midnights.set(day, offset);
+    }
+    return offset;
   }
 
   /** On a transition day, the offset of the UTC hour (transitions fall on whole or half hours: check both ends). */

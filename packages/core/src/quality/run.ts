@@ -1,5 +1,5 @@
 import { type Bar, INTERVAL_MS, type Interval } from "../bar.js";
-import { normalizeEtag } from "../ids.js";
+import { type BarLineage, curatedBar, lineageOf } from "../bar-jsonl.js";
 import type { CandidateBar, FileMeta } from "../parse/types.js";
 import {
   allPricesFinite,
@@ -24,6 +24,7 @@ import type {
   QualityRun,
   RecordRuleId,
   RecordVerdict,
+  VerdictKind,
   Violation,
 } from "./types.js";
 
@@ -59,8 +60,12 @@ class StreamingRun implements QualityRun {
   private readonly tally = new RuleTally();
   private readonly book: SeriesBook;
   private readonly ts = new TsFormatter();
-  private readonly etag: string;
+  readonly lineage: BarLineage;
   private readonly equity: boolean;
+  /** Violations (reject) or warnings (pass, duplicate) of the last record classified. */
+  private findings: readonly Violation[] = NO_WARNINGS;
+  /** `daysOfDate` of the trade date of the record being classified. */
+  private tradeDays = Number.NaN;
   private evaluated = 0;
   private rejected = 0;
   private warned = 0;
@@ -73,11 +78,27 @@ class StreamingRun implements QualityRun {
     excludeKeys: ReadonlySet<string> | undefined,
   ) {
     this.book = new SeriesBook(excludeKeys);
-    this.etag = normalizeEtag(ctx.etag);
+    this.lineage = lineageOf(meta, ctx);
     this.equity = meta.assetClass === "equity";
   }
 
   evaluate(c: CandidateBar): RecordVerdict {
+    const kind = this.classify(c);
+    const findings = this.findings;
+    if (kind === "pass") return { kind, bar: this.barOf(c), warnings: findings };
+    if (kind === "duplicate") return { kind, warnings: findings };
+    return { kind, violations: findings };
+  }
+
+  lastFindings(): readonly Violation[] {
+    return this.findings;
+  }
+
+  barOf(c: CandidateBar): Bar {
+    return curatedBar(c, c.interval as Interval, this.ts.format(c.tsMs), this.meta, this.lineage);
+  }
+
+  classify(c: CandidateBar): VerdictKind {
     this.evaluated++;
     const row = c.row;
     let errors: Violation[] | undefined;
@@ -148,16 +169,17 @@ class StreamingRun implements QualityRun {
           : `ts ${ts} is not on a ${interval} boundary`;
       list = this.flag(list, "ts.aligned", reason, row, ts);
     }
-    if (Number.isNaN(daysOfDate(c.tradeDate))) {
+    const days = daysOfDate(c.tradeDate);
+    this.tradeDays = days;
+    if (Number.isNaN(days)) {
       const reason = `trade_date ${quote(c.tradeDate)} is not a YYYY-MM-DD date`;
       list = this.flag(list, "ts.parseable", reason, row, c.input);
     }
     return list;
   }
 
-  /** key.unique_* for a record that broke no other error rule, then the warn rules and the canonical bar. */
-  private judgeKey(c: CandidateBar, symbol: string, interval: Interval): RecordVerdict {
-    const ts = this.ts.format(c.tsMs);
+  /** key.unique_* for a record that broke no other error rule, then the warn rules (the bar is `barOf`'s). */
+  private judgeKey(c: CandidateBar, symbol: string, interval: Interval): VerdictKind {
     const series = this.book.series(symbol, interval);
     const minute = c.tsMs / MINUTE_MS;
     // Past maxRows the object is rejected anyway; stop remembering keys so memory stays bounded.
@@ -165,41 +187,24 @@ class StreamingRun implements QualityRun {
     const fingerprint = barFingerprint(c.open, c.high, c.low, c.close, c.adjClose, c.volume);
     const key: KeyVerdict | undefined = remember ? this.book.judge(series, minute, fingerprint) : undefined;
     if (key?.kind === "conflict") {
+      const ts = this.ts.format(c.tsMs);
       const shared = key.count === undefined ? "several records share" : `${key.count} records share`;
       const reason = `${shared} ${symbol} ${interval} ${ts} with different values`;
       return this.reject(this.flag(undefined, "key.unique_conflict", reason, c.row, `${symbol}|${interval}|${ts}`));
     }
     if (key?.kind === "duplicate") {
+      const ts = this.ts.format(c.tsMs);
       this.deduplicated++;
       this.warned++;
       const reason = `exact duplicate of an earlier record for ${symbol} ${interval} ${ts}: kept once`;
-      return {
-        kind: "duplicate",
-        warnings: this.flag(undefined, "key.unique_exact", reason, c.row, `${symbol}|${interval}|${ts}`),
-      };
+      this.findings = this.flag(undefined, "key.unique_exact", reason, c.row, `${symbol}|${interval}|${ts}`);
+      return "duplicate";
     }
     const warnings = this.warn(c, interval, series);
     series.remember(c.open, c.high, c.low, c.close, c.volume);
     if (warnings !== undefined) this.warned++;
-    const bar: Bar = {
-      symbol,
-      interval,
-      ts,
-      trade_date: c.tradeDate,
-      open: c.open,
-      high: c.high,
-      low: c.low,
-      close: c.close,
-      adj_close: c.adjClose,
-      volume: c.volume + 0, // folds -0 into 0
-      currency: c.currency === undefined ? this.meta.currency : c.currency,
-      asset_class: c.assetClass ?? this.meta.assetClass,
-      source: this.meta.source,
-      source_key: this.ctx.key,
-      source_etag: this.etag,
-      ingested_at: this.ctx.ingestedAt,
-    };
-    return { kind: "pass", bar, warnings: warnings ?? NO_WARNINGS };
+    this.findings = warnings ?? NO_WARNINGS;
+    return "pass";
   }
 
   /** return.outlier and bar.stale against the previous passing bar of the series; the equity-daily checks. */
@@ -225,7 +230,7 @@ class StreamingRun implements QualityRun {
       if (volume === 0) {
         warnings = this.flag(warnings, "volume.zero_equity", "equity daily bar with volume 0", row, volume);
       }
-      const weekday = weekdayOf(daysOfDate(c.tradeDate));
+      const weekday = weekdayOf(this.tradeDays); // checkTime read this record's trade date
       if (weekday === 0 || weekday === 6) {
         const reason = `equity daily bar dated ${c.tradeDate}, a ${weekday === 0 ? "Sunday" : "Saturday"}`;
         warnings = this.flag(warnings, "calendar.weekend_equity", reason, row, c.tradeDate);
@@ -234,9 +239,10 @@ class StreamingRun implements QualityRun {
     return warnings;
   }
 
-  private reject(violations: readonly Violation[]): RecordVerdict {
+  private reject(violations: readonly Violation[]): VerdictKind {
     this.rejected++;
-    return { kind: "reject", violations };
+    this.findings = violations;
+    return "reject";
   }
 
   private found(list: Violation[] | undefined, rule: RecordRuleId, finding: Finding | undefined, row: number) {

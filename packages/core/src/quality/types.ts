@@ -1,4 +1,5 @@
 import type { Bar, Interval } from "../bar.js";
+import type { BarLineage } from "../bar-jsonl.js";
 import type { CandidateBar, FileMeta, FileReject, FileRuleId } from "../parse/types.js";
 
 /** Record-level rule ids of QUALITY_RULES.md. */
@@ -37,6 +38,9 @@ export type RecordVerdict =
   | { kind: "reject"; violations: readonly Violation[] }
   /** An exact duplicate of an earlier record of the object: counted as passed, written once (`key.unique_exact`). */
   | { kind: "duplicate"; warnings: readonly Violation[] };
+
+/** The kind of a {@link RecordVerdict}, as `QualityRun.classify` returns it. */
+export type VerdictKind = RecordVerdict["kind"];
 
 export interface QualityConfig {
   /** `file.row_count`: most records one object may hold. */
@@ -92,6 +96,18 @@ export interface GateOutcome {
 export interface QualityRun {
   readonly meta: FileMeta;
   evaluate(candidate: CandidateBar): RecordVerdict;
+  /**
+   * `evaluate` without building the verdict, for the hot path (nothing is allocated for a record that passes
+   * cleanly): the kind only. `lastFindings()` then gives the verdict's violations or warnings, and for a record
+   * that passed, `barOf(candidate)` its canonical bar (`CuratedLineEncoder` writes the same bar's line).
+   */
+  classify(candidate: CandidateBar): VerdictKind;
+  /** Violations (reject) or warnings (pass, duplicate) of the record classified last. */
+  lastFindings(): readonly Violation[];
+  /** The canonical bar of a record this run passed. */
+  barOf(candidate: CandidateBar): Bar;
+  /** The lineage every bar of the object carries. */
+  readonly lineage: BarLineage;
   /**
    * Keys `symbol|interval|ts` seen with different values. Non-empty means the records already passed for
    * those keys must be withdrawn: the caller re-runs the object with `excludeKeys` set to this.

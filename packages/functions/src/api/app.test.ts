@@ -170,6 +170,8 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(paths).sort()).toEqual([
       "/healthz",
       "/openapi.json",
+      "/v1/bars/{symbol}",
+      "/v1/indicators/{symbol}",
       "/v1/prices/latest",
       "/v1/prices/{symbol}/latest",
       "/v1/quality/reports",
@@ -187,7 +189,21 @@ describe("GET /openapi.json", () => {
     expect(JSON.stringify(responses["200"])).toContain("#/components/schemas/LatestPrice");
     const schemas = (body.components as { schemas: Record<string, { required?: string[] }> }).schemas;
     expect(schemas.LatestPrice?.required).toContain("ingested_at");
-    expect(Object.keys(schemas).sort()).toEqual(["Error", "LatestPrice", "ReportSummary"]);
+    expect(Object.keys(schemas).sort()).toEqual(["Bar", "Error", "LatestPrice", "ReportSummary"]);
+    const barParams = paths["/v1/bars/{symbol}"]?.get.parameters as { name: string }[];
+    expect(barParams.map((p) => p.name).sort()).toEqual([
+      "cursor",
+      "from",
+      "interval",
+      "limit",
+      "order",
+      "symbol",
+      "to",
+    ]);
+    const indicatorParams = paths["/v1/indicators/{symbol}"]?.get.parameters as { name: string }[];
+    expect(indicatorParams.map((p) => p.name)).toContain("columns");
+    const barResponses = paths["/v1/bars/{symbol}"]?.get.responses as Record<string, unknown>;
+    expect(Object.keys(barResponses).sort()).toEqual(["200", "400", "401", "500", "503"]);
     expect(paths["/healthz"]?.get.security).toEqual([]);
     expect(paths["/v1/prices/latest"]?.get.security).toEqual([{ ApiKey: [] }]);
     expect(body.components).toMatchObject({ securitySchemes: { ApiKey: { type: "apiKey", name: "x-api-key" } } });

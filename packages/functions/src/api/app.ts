@@ -1,10 +1,17 @@
-import type { LatestPriceStore, ObjectStore } from "@market-data/core/ports";
+import type { LatestPriceStore, ObjectStore, WarehouseReader } from "@market-data/core/ports";
+import { INDICATOR_COLUMNS } from "@market-data/core/warehouse/columns";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { describeRoute, openAPIRouteHandler, validator } from "hono-openapi";
 import type { GenericSchema } from "valibot";
 import { API_KEY_HEADER, apiKeyAuth } from "./auth.js";
-import { type ErrorLogger, InvalidRequestError, SymbolNotFoundError, toErrorResponse } from "./errors.js";
+import {
+  type ErrorLogger,
+  InvalidRequestError,
+  SymbolNotFoundError,
+  toErrorResponse,
+  WarehouseUnavailableError,
+} from "./errors.js";
 import { errors, json, openApiOptions, securityOf } from "./openapi.js";
 import { listReportSummaries } from "./reports.js";
 import {
@@ -17,11 +24,21 @@ import {
   ReportsSchema,
   SymbolParamSchema,
 } from "./schemas.js";
+import {
+  BAR_COLUMNS_READ,
+  BarsPageSchema,
+  IndicatorsPageSchema,
+  IndicatorsQuerySchema,
+  readSeriesPage,
+  SeriesQuerySchema,
+} from "./series.js";
 
 /** What the API needs: the two stores (AWS or offline adapters) and its optional settings. */
 export interface AppDeps {
   prices: LatestPriceStore;
   objects: ObjectStore;
+  /** Bars and indicators; without it those routes answer 503 WAREHOUSE_UNAVAILABLE. */
+  warehouse?: WarehouseReader;
   /** When set (non-empty), every route but `/healthz` and `/openapi.json` requires it in `x-api-key`. */
   apiKey?: string;
   /** Shown in `openapi.json`'s `info.version`. */
@@ -51,13 +68,17 @@ function rejectInvalid(result: { success: true } | { success: false; error: read
 /** The API's Hono app, routes chained so their types reach `hono/client` (`hc<AppType>`). */
 export function createApp(deps: AppDeps) {
   const { prices, objects } = deps;
+  const warehouse = () => {
+    if (deps.warehouse === undefined) throw new WarehouseUnavailableError();
+    return deps.warehouse;
+  };
   const logger = deps.logger ?? console;
   const now = deps.now ?? (() => new Date());
   const apiKey = deps.apiKey === "" ? undefined : deps.apiKey; // an empty setting means "no key", not "key ''"
   const authRequired = apiKey !== undefined;
   const security = securityOf(authRequired);
   // A protected route's responses: its 200, its own errors, and the 401 when a key is configured.
-  const ok = (description: string, schema: GenericSchema, ...more: (400 | 404)[]) => ({
+  const ok = (description: string, schema: GenericSchema, ...more: (400 | 404 | 503)[]) => ({
     200: json(description, schema),
     ...errors(...more, ...(authRequired ? [401 as const] : [])),
   });
@@ -105,6 +126,41 @@ export function createApp(deps: AppDeps) {
         const [price] = await prices.get([symbol]);
         if (price === undefined) throw new SymbolNotFoundError(symbol);
         return c.json(price, 200);
+      },
+    )
+    .get(
+      "/v1/bars/:symbol",
+      describeRoute({
+        summary: "OHLCV bars of one symbol from the warehouse, a page at a time",
+        tags: ["bars"],
+        security,
+        responses: ok("One page of bars, in time order", BarsPageSchema, 400, 503),
+      }),
+      validator("param", SymbolParamSchema, rejectInvalid),
+      validator("query", SeriesQuerySchema, rejectInvalid),
+      async (c) => {
+        const { symbol } = c.req.valid("param");
+        const page = await readSeriesPage(warehouse(), symbol, c.req.valid("query"), BAR_COLUMNS_READ);
+        const { rows, ...rest } = page;
+        return c.json({ ...rest, bars: rows }, 200);
+      },
+    )
+    .get(
+      "/v1/indicators/:symbol",
+      describeRoute({
+        summary: "Indicators of one symbol from the warehouse (all, or those named in columns), a page at a time",
+        tags: ["bars"],
+        security,
+        responses: ok("One page of indicator rows, in time order", IndicatorsPageSchema, 400, 503),
+      }),
+      validator("param", SymbolParamSchema, rejectInvalid),
+      validator("query", IndicatorsQuerySchema, rejectInvalid),
+      async (c) => {
+        const { symbol } = c.req.valid("param");
+        const query = c.req.valid("query");
+        const columns = query.columns ?? [...INDICATOR_COLUMNS];
+        const page = await readSeriesPage(warehouse(), symbol, query, columns);
+        return c.json({ ...page, columns }, 200);
       },
     )
     .get(

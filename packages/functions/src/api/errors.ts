@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   SYMBOL_NOT_FOUND: 404,
   INTERNAL: 500,
+  WAREHOUSE_UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -51,6 +52,17 @@ export class SymbolNotFoundError extends ApiError {
   constructor(readonly symbol: string) {
     super("SYMBOL_NOT_FOUND", `no latest price for symbol ${symbol}`);
     this.name = "SymbolNotFoundError";
+  }
+}
+
+/** 503: the route reads the warehouse, and this deployment has none configured. */
+export class WarehouseUnavailableError extends ApiError {
+  constructor() {
+    super(
+      "WAREHOUSE_UNAVAILABLE",
+      "bars and indicators come from the warehouse, and this API has none configured; latest prices still work",
+    );
+    this.name = "WarehouseUnavailableError";
   }
 }
 

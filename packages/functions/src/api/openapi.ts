@@ -15,7 +15,7 @@ export function openApiOptions(version: string, authRequired: boolean): Partial<
       info: {
         title: "Market data API",
         version,
-        description: "Latest prices and data-quality reports of the market-data pipeline.",
+        description: "Latest prices, bars, indicators and data-quality reports of the market-data pipeline.",
       },
       components: authRequired
         ? { securitySchemes: { [API_KEY_SCHEME]: { type: "apiKey", in: "header", name: API_KEY_HEADER } } }
@@ -39,11 +39,12 @@ export function json(description: string, schema: GenericSchema) {
 }
 
 /** The error responses a route can give, each with the API's one error body. */
-export function errors(...statuses: (400 | 401 | 404)[]) {
+export function errors(...statuses: (400 | 401 | 404 | 503)[]) {
   const text = {
     400: "Invalid request: `error.field` names the input",
     401: "Missing or wrong API key",
     404: "Not found",
+    503: "No warehouse is configured for this API",
   };
   const out: Record<string, ReturnType<typeof json>> = {};
   for (const status of statuses) out[status] = json(text[status], ErrorSchema);

@@ -18,6 +18,32 @@ describe("decodeText", () => {
     expect(await textOf(new TextEncoder().encode(text), "raw/x.csv", 1)).toBe(text);
   });
 
+  it("reads ASCII chunks as they are, then decodes strictly from the first chunk that is not ASCII", async () => {
+    const text = `${"AAPL,2024-01-02,1.5\n".repeat(50)}Zürich,€,ÄÖÜ\n${"x,y\n".repeat(50)}`;
+    const bytes = new TextEncoder().encode(text);
+    for (const size of [1, 2, 3, 7, 64, 4096]) expect(await textOf(bytes, "raw/x.csv", size)).toBe(text);
+    // A character split right where the ASCII run ends: the decoder gets both halves.
+    const split = new TextEncoder().encode("abc\u00e4def");
+    const parts = [split.subarray(0, 3), split.subarray(3, 4), split.subarray(4)];
+    let joined = "";
+    for await (const chunk of decodeText(
+      (async function* () {
+        yield* parts;
+      })(),
+      "raw/x.csv",
+    ))
+      joined += chunk;
+    expect(joined).toBe("abc\u00e4def");
+  });
+
+  it("rejects invalid UTF-8 that follows ASCII chunks", async () => {
+    const bytes = Uint8Array.from([...new TextEncoder().encode("a,b\n".repeat(100)), 0xff, 0x41]);
+    const error = await textOf(bytes, "raw/x.csv", 16).catch((e) => e);
+    expect(error).toBeInstanceOf(UndecodableObjectError);
+    const truncated = Uint8Array.from([...new TextEncoder().encode("a,b\n".repeat(100)), 0xc3]);
+    expect(await textOf(truncated, "raw/x.csv", 16).catch((e) => e)).toBeInstanceOf(UndecodableObjectError);
+  });
+
   it("gunzips by magic bytes whatever the name", async () => {
     const text = "Date,Open\n2024-01-02,1\n".repeat(1000);
     expect(await textOf(gzipSync(text), "raw/no-extension", 100)).toBe(text);

@@ -2,7 +2,7 @@ import {
   type Bar,
   type BarParser,
   type CandidateBar,
-  createBarSerializer,
+  CuratedLineEncoder,
   createQualityRun,
   DEFAULT_QUALITY_CONFIG,
   type FileMeta,
@@ -12,7 +12,6 @@ import {
   keys,
   type LatestPrice,
   type LatestPriceStore,
-  normalizeEtag,
   type ObjectContext,
   type ObjectStore,
   openParser,
@@ -61,6 +60,104 @@ interface PassResult {
   dirty: Map<string, DirtyEntry>;
 }
 
+/**
+ * The newest passed record of a symbol and its end instant. The record's fields are copied into a record of the
+ * tracker's own (its bar is built once, at the end): keeping the parser's record would keep its `input`, and
+ * with it the whole chunk of text that input was cut from, for every symbol of the object.
+ */
+interface Newest {
+  candidate: CandidateBar;
+  endMs: number;
+}
+
+/** Copies what the bar of a record is made of (see `curatedBar`) into `to`. */
+function copyBarFields(to: CandidateBar, from: CandidateBar): void {
+  to.symbol = from.symbol;
+  to.interval = from.interval;
+  to.tsMs = from.tsMs;
+  to.tradeDate = from.tradeDate;
+  to.open = from.open;
+  to.high = from.high;
+  to.low = from.low;
+  to.close = from.close;
+  to.adjClose = from.adjClose;
+  to.volume = from.volume;
+  to.currency = from.currency;
+  to.assetClass = from.assetClass;
+}
+
+function snapshot(c: CandidateBar): CandidateBar {
+  const copy: CandidateBar = { ...c, input: null, tsError: undefined };
+  copyBarFields(copy, c);
+  return copy;
+}
+
+/** The range of one (symbol, interval) written so far, in epoch ms (formatted once, at the end). */
+interface Range {
+  symbol: string;
+  interval: Interval;
+  earliestMs: number;
+  latestMs: number;
+  rows: number;
+}
+
+/** What the pass tracks per passed record, kept as numbers and candidates while records stream. */
+class Tracker {
+  readonly newest = new Map<string, Newest>();
+  readonly ranges = new Map<string, Range>();
+  private lastSymbol = "";
+  private lastInterval: Interval | undefined;
+  private lastNewest: Newest | undefined;
+  private lastRange: Range | undefined;
+
+  /** Keeps the newest record per symbol (for the latest-price store) and the changed range per symbol and interval. */
+  add(c: CandidateBar, interval: Interval): void {
+    // Compared as epoch ms (bar end): formatting a timestamp per record would cost more than the rest of this.
+    const tsMs = c.tsMs;
+    const endMs = tsMs + INTERVAL_MS[interval];
+    const symbol = c.symbol;
+    if (symbol !== this.lastSymbol || interval !== this.lastInterval || this.lastRange === undefined) {
+      this.select(symbol, interval, c, tsMs, endMs);
+      return;
+    }
+    const newest = this.lastNewest as Newest;
+    if (endMs > newest.endMs) {
+      copyBarFields(newest.candidate, c);
+      newest.endMs = endMs;
+    }
+    const range = this.lastRange;
+    if (tsMs < range.earliestMs) range.earliestMs = tsMs;
+    if (tsMs > range.latestMs) range.latestMs = tsMs;
+    range.rows++;
+  }
+
+  /** `add` for a record of another symbol or interval than the last one (files are mostly runs of one). */
+  private select(symbol: string, interval: Interval, c: CandidateBar, tsMs: number, endMs: number): void {
+    let newest = this.newest.get(symbol);
+    if (newest === undefined) {
+      newest = { candidate: snapshot(c), endMs };
+      this.newest.set(symbol, newest);
+    } else if (endMs > newest.endMs) {
+      copyBarFields(newest.candidate, c);
+      newest.endMs = endMs;
+    }
+    const rangeKey = `${symbol}|${interval}`;
+    let range = this.ranges.get(rangeKey);
+    if (range === undefined) {
+      range = { symbol, interval, earliestMs: tsMs, latestMs: tsMs, rows: 1 };
+      this.ranges.set(rangeKey, range);
+    } else {
+      if (tsMs < range.earliestMs) range.earliestMs = tsMs;
+      if (tsMs > range.latestMs) range.latestMs = tsMs;
+      range.rows++;
+    }
+    this.lastSymbol = symbol;
+    this.lastInterval = interval;
+    this.lastNewest = newest;
+    this.lastRange = range;
+  }
+}
+
 type PassOutcome = { kind: "done"; pass: PassResult } | { kind: "file-reject"; reject: FileReject; meta?: FileMeta };
 
 /** One streaming pass: decode → parse → gate → write curated / quarantine records as they come. */
@@ -91,20 +188,16 @@ export async function runPass(
       await rest.return(undefined); // releases the object's stream
       return { kind: "file-reject", reject: parser };
     }
-    let serialize: ((bar: Bar) => string) | undefined;
+    let encoder: CuratedLineEncoder | undefined;
+    const tracker = new Tracker();
     const consume = async (records: CandidateBar[] | FileReject): Promise<FileReject | undefined> => {
       if (!Array.isArray(records)) return records;
       if (records.length === 0) return undefined;
       // Parsers settle their metadata (e.g. an inferred interval) by the time they return records.
       pass.meta ??= parser.meta;
       pass.run ??= createQualityRun(parser.meta, ctx, config, excludeKeys ? { excludeKeys } : undefined);
-      serialize ??= createBarSerializer({
-        source: parser.meta.source,
-        source_key: ctx.key,
-        source_etag: normalizeEtag(ctx.etag),
-        ingested_at: ctx.ingestedAt,
-      });
-      await routeRecords(deps.objects, pass, pass.run, serialize, records, date, objectId);
+      encoder ??= new CuratedLineEncoder(parser.meta, pass.run.lineage);
+      await routeRecords(deps.objects, pass, pass.run, encoder, tracker, records, date, objectId);
       return undefined;
     };
     let reject = await consume(parser.push(head));
@@ -119,6 +212,7 @@ export async function runPass(
     }
     pass.meta ??= parser.meta;
     await Promise.all([...pass.curated.values(), ...pass.quarantine.values()].map((writer) => writer.close()));
+    if (pass.run !== undefined) settle(pass, pass.run, tracker);
     return { kind: "done", pass };
   } catch (error) {
     abortAll();
@@ -135,56 +229,57 @@ async function routeRecords(
   objects: ObjectStore,
   pass: PassResult,
   run: QualityRun,
-  serialize: (bar: Bar) => string,
+  encoder: CuratedLineEncoder,
+  tracker: Tracker,
   records: CandidateBar[],
   date: string,
   objectId: string,
 ): Promise<void> {
   const fileInterval = run.meta.interval;
+  let curated: JsonlGzipWriter | undefined;
+  let curatedInterval: Interval | undefined;
   for (const candidate of records) {
-    const verdict = run.evaluate(candidate);
-    if (verdict.kind === "pass") {
-      const bar = verdict.bar;
-      let writer = pass.curated.get(bar.interval);
-      if (writer === undefined) {
-        writer = new JsonlGzipWriter(objects, keys.curated(bar.interval, date, objectId));
-        pass.curated.set(bar.interval, writer);
+    const kind = run.classify(candidate);
+    if (kind === "pass") {
+      const interval = candidate.interval as Interval; // a passed record has a known interval
+      if (interval !== curatedInterval || curated === undefined) {
+        curatedInterval = interval;
+        curated = pass.curated.get(interval);
+        if (curated === undefined) {
+          curated = new JsonlGzipWriter(objects, keys.curated(interval, date, objectId));
+          pass.curated.set(interval, curated);
+        }
       }
-      if (writer.write(serialize(bar))) await writer.flush();
-      track(pass, bar, candidate.tsMs);
-    } else if (verdict.kind === "reject") {
+      encoder.write(candidate, curated);
+      tracker.add(candidate, interval);
+    } else if (kind === "reject") {
       const interval = candidate.interval ?? fileInterval;
       let writer = pass.quarantine.get(interval);
       if (writer === undefined) {
         writer = new JsonlGzipWriter(objects, keys.quarantineRecords(interval, date, objectId));
         pass.quarantine.set(interval, writer);
       }
-      const line = JSON.stringify({ row: candidate.row, reasons: verdict.violations, input: candidate.input });
-      if (writer.write(line)) await writer.flush();
+      const reasons = run.lastFindings();
+      writer.writeLine(JSON.stringify({ row: candidate.row, reasons, input: candidate.input }));
+      if (writer.mustFlush) await writer.flush();
     }
+    // Waiting as soon as gzip has a full chunk lets it compress the chunk while the chunk is still in the cache.
+    if (curated?.mustFlush) await curated.flush();
   }
 }
 
-/** Keeps the newest bar per symbol (for the latest-price store) and the changed range per symbol and interval. */
-function track(pass: PassResult, bar: Bar, tsMs: number): void {
-  // Compared as epoch ms (bar end): formatting a timestamp per record would cost more than the rest of this.
-  const endMs = tsMs + INTERVAL_MS[bar.interval];
-  const current = pass.latest.get(bar.symbol);
-  if (current === undefined || endMs > current.endMs) pass.latest.set(bar.symbol, { bar, endMs });
-  const dirtyKey = `${bar.symbol}|${bar.interval}`;
-  const entry = pass.dirty.get(dirtyKey);
-  if (entry === undefined) {
-    pass.dirty.set(dirtyKey, {
-      symbol: bar.symbol,
-      interval: bar.interval,
-      earliest_ts: bar.ts,
-      latest_ts: bar.ts,
-      rows: 1,
+/** Turns what the tracker kept into the pass's bars and dirty entries, in first-seen order as before. */
+function settle(pass: PassResult, run: QualityRun, tracker: Tracker): void {
+  for (const [symbol, { candidate, endMs }] of tracker.newest)
+    pass.latest.set(symbol, { bar: run.barOf(candidate), endMs });
+  for (const [rangeKey, range] of tracker.ranges) {
+    pass.dirty.set(rangeKey, {
+      symbol: range.symbol,
+      interval: range.interval,
+      earliest_ts: toUtcTs(range.earliestMs),
+      latest_ts: toUtcTs(range.latestMs),
+      rows: range.rows,
     });
-  } else {
-    if (bar.ts < entry.earliest_ts) entry.earliest_ts = bar.ts;
-    if (bar.ts > entry.latest_ts) entry.latest_ts = bar.ts;
-    entry.rows++;
   }
 }
 

@@ -1,0 +1,27 @@
+import type { ProviderErrorCode, ProviderId } from "@market-data/core/providers/types";
+
+/**
+ * A provider alert, as the ingest schedule raises it. Deliberately a small local type: the alerting issue defines
+ * the real alert model in packages/core concurrently; this maps onto its "provider" kinds once it lands.
+ */
+export interface ProviderAlert {
+  kind: "provider_symbol_failing" | "provider_symbol_unknown";
+  severity: "warning" | "error";
+  /** Stable for one incident (one symbol's failing streak), so a notifier can de-duplicate repeats. */
+  incidentKey: string;
+  provider: ProviderId;
+  symbol: string;
+  summary: string;
+  facts: {
+    code: ProviderErrorCode;
+    lastError: string;
+    consecutiveFailures: number;
+    /** When the streak began (ISO-8601). */
+    since: string;
+    /** Where the schedule remembers the symbol: delete it to have the symbol pulled again. */
+    stateKey: string;
+  };
+}
+
+/** Where provider alerts go: the SNS topic in AWS, the console / alerts file offline, a list in tests. */
+export type OnProviderAlert = (alert: ProviderAlert) => void | Promise<void>;

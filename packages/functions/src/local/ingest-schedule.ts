@@ -1,0 +1,67 @@
+import type { ObjectStore } from "@market-data/core/ports";
+import type { ProviderId } from "@market-data/core/providers/types";
+import type { OnProviderAlert } from "../ingest/alerts.js";
+import { type IngestConfig, ingestConfigFromEnv } from "../ingest/config.js";
+import { providerAlertsTo } from "../ingest/notify-alerts.js";
+import { type IngestProvider, type IngestTickResult, runIngestTick } from "../ingest/tick.js";
+import { providersFromEnv } from "../providers/from-env.js";
+import type { ProviderLogger } from "../providers/types.js";
+
+export interface IngestScheduleOptions {
+  objects: ObjectStore;
+  /** How often the schedule ticks; 0 = only when asked (`tick()`). */
+  everyMs: number;
+  logger: ProviderLogger;
+  /** Default: `process.env` (INGEST_*, ALPHA_VANTAGE_*, COINGECKO_*; see ingestConfigFromEnv / providersFromEnv). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Default: logged at ERROR as `PROVIDER_ALERT` (the alerting issue's offline notifier can take over). */
+  onProviderAlert?: OnProviderAlert;
+  /** Tests pass their own configuration and clients instead of the environment's. */
+  config?: IngestConfig;
+  providers?: ReadonlyMap<ProviderId, IngestProvider>;
+}
+
+export interface IngestSchedule {
+  readonly config: IngestConfig;
+  /** One tick now (after any tick in progress); what it did. */
+  tick(): Promise<IngestTickResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The offline stand-in for the ingest CronV2: ticks `runIngestTick` every `everyMs`, one tick at a time, writing
+ * into the folder bucket, where the runtime's raw/ watcher picks the payloads up like any dropped file. Point the
+ * clients at the fake provider with `ALPHA_VANTAGE_BASE_URL` / `COINGECKO_BASE_URL` for demos without keys.
+ * Undefined when the configuration names no symbol (nothing to pull).
+ */
+export function startIngestSchedule(options: IngestScheduleOptions): IngestSchedule | undefined {
+  const env = options.env ?? process.env;
+  const config = options.config ?? ingestConfigFromEnv(env);
+  if (config.sources.length === 0) return undefined;
+  const deps = {
+    objects: options.objects,
+    providers: options.providers ?? providersFromEnv(env, { logger: options.logger }),
+    logger: options.logger,
+    onProviderAlert: options.onProviderAlert ?? providerAlertsTo(undefined, options.logger),
+  };
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = (): Promise<IngestTickResult> => {
+    const next = running.then(() => runIngestTick(deps, config));
+    running = next.catch(() => undefined);
+    return next;
+  };
+  const timer =
+    options.everyMs > 0
+      ? setInterval(() => {
+          tick().catch((error: unknown) => options.logger.error("ingest tick failed", { error: String(error) }));
+        }, options.everyMs)
+      : undefined;
+  return {
+    config,
+    tick,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import pg from "pg";
+import { copyFromText } from "./pg-copy.js";
+
+/** Tables a COPY may name: temp stage tables of this module's callers, never user input. */
+const COPY_TABLE = /^[a-z_][a-z0-9_.]*$/;
+
+function copySql(table: string, source: "STDIN" | "'/dev/blob'"): string {
+  if (!COPY_TABLE.test(table)) throw new Error(`not a table name: ${table}`);
+  return `COPY ${table} FROM ${source}`;
+}
+
+/** What the Postgres warehouse needs of a connection: statements with bind parameters, and bulk loading. */
+export interface SqlSession {
+  query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** `COPY <table> FROM STDIN` with rows in COPY's text format (see copy-text.ts). */
+  copyText(table: string, text: string): Promise<void>;
+}
+
+/** A database: PGlite in-process, or a PostgreSQL server through a `pg` pool. */
+export interface SqlClient extends SqlSession {
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
+  /** Which engine, for logs and benchmarks. */
+  readonly engine: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+/** The embedded Postgres. Pass a PGlite to share it (the caller closes it), or a data dir to own one. */
+export class PgliteClient implements SqlClient {
+  readonly engine = "pglite";
+  readonly db: PGlite;
+  private readonly owned: boolean;
+
+  constructor(db: PGlite | { dataDir?: string }) {
+    this.owned = !(db instanceof PGlite);
+    this.db = db instanceof PGlite ? db : new PGlite(db.dataDir);
+  }
+
+  async query<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.db.query<T>(sql, [...params])).rows;
+  }
+
+  async copyText(table: string, text: string): Promise<void> {
+    await this.db.query(copySql(table, "'/dev/blob'"), [], { blob: new Blob([text]) });
+  }
+
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx: Transaction) =>
+      work({
+        query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
+          (await tx.query<R>(sql, [...params])).rows,
+        // PGlite reads COPY input from a Blob it mounts at /dev/blob.
+        copyText: async (table, text) => {
+          await tx.query(copySql(table, "'/dev/blob'"), [], { blob: new Blob([text]) });
+        },
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.db.close();
+  }
+}
+
+/** A PostgreSQL server (`DATABASE_URL`), through a small `pg` pool. */
+export class PgClient implements SqlClient {
+  readonly engine = "postgres";
+  readonly pool: pg.Pool;
+
+  constructor(connectionString: string, options: { max?: number } = {}) {
+    this.pool = new pg.Pool({ connectionString, max: options.max ?? 4 });
+    // An idle client's error (server restart) must not crash the process; the next query reconnects.
+    this.pool.on("error", () => undefined);
+  }
+
+  async query<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pool.query<T>(sql, [...params])).rows;
+  }
+
+  async copyText(table: string, text: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await copyFromText(client, copySql(table, "STDIN"), text);
+    } finally {
+      client.release();
+    }
+  }
+
+  async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await work({
+        query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
+          (await client.query<R>(sql, [...params])).rows,
+        copyText: (table, text) => copyFromText(client, copySql(table, "STDIN"), text),
+      });
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined); // the original error is the one to report
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
