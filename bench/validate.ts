@@ -1,5 +1,6 @@
 // bench/validate: 1,000,000-row CSV and Alpha Vantage JSON through parse + validate + route on one core.
-// Prints one JSON line: rows/s for parse + validate alone and end to end (gzip outputs written), and peak RSS.
+// Prints one JSON line: rows/s for parse + validate alone and end to end (gzip outputs written), and peak RSS;
+// the seconds of each and its CPU seconds (wall seconds above CPU seconds are time other processes had the core).
 import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -73,6 +74,8 @@ for (const [name, file] of [
     peak_rss_mb: Math.max(parse.peak_rss_mb ?? 0, endToEnd.peak_rss_mb ?? 0),
     parse_validate_seconds: parse.seconds,
     end_to_end_seconds: endToEnd.seconds,
+    parse_validate_cpu_seconds: parse.cpu_seconds,
+    end_to_end_cpu_seconds: endToEnd.cpu_seconds,
   };
 }
 figures.targets = TARGETS;

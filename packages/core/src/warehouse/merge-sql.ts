@@ -161,7 +161,8 @@ export function failedAttemptSql(
       : `CAST(${b.bind(name, redshiftTimestamp(value))} AS TIMESTAMP)`;
   const run = b.bind("run_id", input.runId);
   const started = ts("started_at", input.startedAt);
-  const error = b.bind("error", input.error.slice(0, 4000));
+  // 1,000 characters are at most 4,000 UTF-8 bytes: within the column's VARCHAR(4096) whatever the text.
+  const error = b.bind("error", input.error.slice(0, 1000));
   const now = dialect === "postgres" ? "clock_timestamp()" : "GETDATE()";
   const sql =
     `INSERT INTO ${MERGE_RUNS} (${q("run_id")}, ${q("status")}, ${q("started_at")}, ${q("finished_at")}, ${q("error")}) ` +

@@ -9,6 +9,7 @@ import { createApp } from "../api/app.js";
 import { type StartTransformResult, startTransform } from "../transform/start-transform.js";
 import { createValidateHandler } from "../validate/handler.js";
 import type { ObjectOutcome } from "../validate/validate-object.js";
+import { startIngestSchedule } from "./ingest-schedule.js";
 import { LocalQueue } from "./queue.js";
 import { type RawFileSeen, RawWatcher } from "./raw-watcher.js";
 import { s3NotificationFor } from "./s3-event-record.js";
@@ -33,6 +34,8 @@ export interface LocalRuntimeOptions {
   repoRoot?: string;
   /** How often the transform schedule ticks; 0 = only when asked (`runTransform()`). Default 60 s. */
   transformEveryMs?: number;
+  /** How often the provider ingest schedule ticks (when `INGEST_*_SYMBOLS` are set); 0 = never. Default 1 h. */
+  ingestEveryMs?: number;
   /** Told of every "Glue Job State Change" event the offline job runner emits. */
   onJobEvent?: (event: GlueJobStateChange) => void;
 }
@@ -110,6 +113,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   await watcher.start();
 
+  // Provider pulls (Alpha Vantage, CoinGecko) write raw payloads, which the watcher then validates like any drop.
+  const ingest =
+    (options.ingestEveryMs ?? 3_600_000) > 0
+      ? startIngestSchedule({
+          objects,
+          everyMs: options.ingestEveryMs ?? 3_600_000,
+          logger: new Logger({ serviceName: "ingest", logLevel: options.logLevel ?? "INFO" }),
+        })
+      : undefined;
+
   const jobEvents: GlueJobStateChange[] = [];
   const transformLogger = new Logger({ serviceName: "start-transform", logLevel: options.logLevel ?? "INFO" });
   const jobs = options.python
@@ -180,6 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (schedule) clearInterval(schedule);
       await ticking;
       await jobs?.idle();
+      await ingest?.stop();
       watcher.stop();
       queue.stop();
       await consuming;

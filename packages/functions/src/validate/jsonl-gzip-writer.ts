@@ -84,9 +84,9 @@ export class JsonlGzipWriter implements ByteSink {
 
   /**
    * Gives the filled part of the chunk to gzip and starts the next chunk in a free one. gzip keeps a chunk until it
-   * has compressed it; then the chunk is free again, so a writer cycles through two or three chunks instead of
-   * allocating one per MiB (hundreds of MiB of short-lived buffers, each counted against V8's external memory
-   * and so each few dozen forcing a full garbage collection).
+   * has taken it in (zlib copies its input into its own window); then the chunk is free again, so a writer cycles
+   * through two or three chunks instead of allocating one per MiB (hundreds of MiB of short-lived buffers, which
+   * V8 counts as external memory when it decides to collect).
    */
   private handOff(): void {
     if (this.pos === 0) return;
