@@ -5,8 +5,9 @@ import type { LatestPrice } from "@market-data/core";
 import { FolderObjectStore } from "../packages/functions/src/adapters/folder-object-store.ts";
 import { startLocalRuntime } from "../packages/functions/src/local/runtime.ts";
 import type { ObjectOutcome } from "../packages/functions/src/validate/validate-object.ts";
-import { lastDailyIndicators, printIndicators } from "./demo/indicators.ts";
+import { printIndicators } from "./demo/indicators.ts";
 import { printSummary, readDemoReports } from "./demo/summary.ts";
+import { lastIndicatorsViaApi } from "./demo/warehouse-indicators.ts";
 import { venvPython } from "./python-env.mjs";
 import { chunksOf, FILE_DEFECT_KINDS, generateSamples } from "./sample/index.ts";
 
@@ -101,7 +102,8 @@ if (transform?.event) {
 } else {
   console.log(`transform: nothing new to transform (${transform?.tick.status ?? "no python"})`);
 }
-printIndicators(await lastDailyIndicators(`${values.root}/bucket`));
+// Read back from the warehouse through the API, the way users see them.
+printIndicators(await lastIndicatorsViaApi(runtime.url, symbols));
 
 if (values.once) {
   await runtime.stop();

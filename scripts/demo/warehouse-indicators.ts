@@ -6,7 +6,7 @@ type Row = Record<string, unknown>;
 /**
  * The last daily bar per symbol with its indicators, read back from the warehouse through the API
  * (`/v1/bars/{symbol}` and `/v1/indicators/{symbol}`, newest first, one row each): the same row shape as
- * `lastDailyIndicators`, so `printIndicators` prints either. Symbols the warehouse does not hold are left out.
+ * `printIndicators` expects. Symbols the warehouse does not hold are left out.
  */
 export async function lastIndicatorsViaApi(
   apiUrl: string,

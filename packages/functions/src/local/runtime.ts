@@ -10,6 +10,7 @@ import { type StartTransformResult, startTransform } from "../transform/start-tr
 import { createValidateHandler } from "../validate/handler.js";
 import type { ObjectOutcome } from "../validate/validate-object.js";
 import { startIngestSchedule } from "./ingest-schedule.js";
+import { startOfflineWarehouse } from "./offline-warehouse.js";
 import { LocalQueue } from "./queue.js";
 import { type RawFileSeen, RawWatcher } from "./raw-watcher.js";
 import { s3NotificationFor } from "./s3-event-record.js";
@@ -123,6 +124,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         })
       : undefined;
 
+  // The warehouse (PGlite under <root>/warehouse, or DATABASE_URL): each SUCCEEDED job event is merged into it.
+  const warehouse = await startOfflineWarehouse({ root, objects, logLevel: options.logLevel ?? "INFO" });
+
   const jobEvents: GlueJobStateChange[] = [];
   const transformLogger = new Logger({ serviceName: "start-transform", logLevel: options.logLevel ?? "INFO" });
   const jobs = options.python
@@ -133,6 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         logDir: join(root, "logs", "transform"),
         onStateChange: (event) => {
           jobEvents.push(event);
+          void warehouse.onJobEvent(event);
           transformLogger[event.detail.state === "SUCCEEDED" ? "info" : "error"]("Glue Job State Change", {
             detail: event.detail,
           });
@@ -153,7 +158,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         }, everyMs)
       : undefined;
 
-  const app = createApp({ prices, objects, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+  const app = createApp({
+    prices,
+    objects,
+    warehouse: warehouse.warehouse,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+  });
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolveServer(started));
@@ -176,6 +186,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const result = await tick();
       if (result?.status !== "started") return result && { tick: result };
       await jobs.idle();
+      await warehouse.idle(); // the merge of a SUCCEEDED run
       await tick(); // settles the run: a success consumes its markers, a failure releases them
       return { tick: result, event: jobEvents[before] };
     },
@@ -198,6 +209,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       queue.stop();
       await consuming;
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      await warehouse.idle();
+      await warehouse.close();
       await prices.close?.();
     },
   };
