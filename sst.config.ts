@@ -13,16 +13,14 @@ export default $config({
     };
   },
   async run() {
-    // Slices whose code has not landed yet stay out of the app, so a deploy never builds a handler, a Glue script
-    // or a site that does not exist (DEPLOY.md, "Not yet deployable"). Turn one on in the change that lands its code.
-    const pendingSlices = { warehouse: false };
-
+    // In the order of the flow: each slice imports what it depends on (stacks/*.ts).
     const storage = await import("./stacks/storage");
     const ingest = await import("./stacks/ingest");
     const transform = await import("./stacks/transform");
-    const warehouse = pendingSlices.warehouse ? await import("./stacks/warehouse") : undefined;
+    const warehouse = await import("./stacks/warehouse");
     const api = await import("./stacks/api");
     const alerts = await import("./stacks/alerts");
+    await import("./stacks/providers");
     const web = await import("./stacks/web");
     await import("./stacks/local");
 
@@ -34,7 +32,12 @@ export default $config({
       api: api.api.url,
       alertsTopic: alerts.alerts.arn,
       transformJob: transform.transformJob.name,
-      ...(warehouse && { warehouseWorkgroup: warehouse.workgroup.workgroupName }),
+      warehouseWorkgroup: warehouse.workgroup.workgroupName,
+      // For the one-time database grants (DEPLOY.md): the admin secret, and the roles whose database users get them.
+      warehouseAdminSecret: warehouse.namespace.adminPasswordSecretArn,
+      warehouseMergeRole: warehouse.mergeSubscriber.nodes.function.role,
+      mergeFunction: warehouse.mergeSubscriber.nodes.function.name,
+      apiRole: api.apiRoute.nodes.function.role,
       web: web.site.url,
     };
   },

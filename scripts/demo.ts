@@ -5,6 +5,7 @@ import type { LatestPrice } from "@market-data/core";
 import { FolderObjectStore } from "../packages/functions/src/adapters/folder-object-store.ts";
 import { startLocalRuntime } from "../packages/functions/src/local/runtime.ts";
 import type { ObjectOutcome } from "../packages/functions/src/validate/validate-object.ts";
+import { printAlerts, quietAlertConsole } from "./demo/alerts.ts";
 import { printIndicators } from "./demo/indicators.ts";
 import { printSummary, readDemoReports } from "./demo/summary.ts";
 import { lastIndicatorsViaApi } from "./demo/warehouse-indicators.ts";
@@ -26,9 +27,11 @@ if (values.help) {
   console.log(`Usage: npm run demo -- [--once] [--root .local] [--port 3000] [--seed 42] [--defect-rate 0.02]
 
 Generates a reproducible set of sample files (equities and crypto; CSV, Alpha Vantage and CoinGecko JSON, JSONL;
-with injected defects and a few broken files) under <root>/bucket/raw/demo/, runs them through the offline
-pipeline (S3-shaped events → SQS-like batches → validate), prints what happened and the latest prices read back
-through the API, then keeps serving the API until Ctrl-C (--once exits after the summary).`);
+with injected defects and a few broken files, one of them above the quality gate's rejection threshold) under
+<root>/bucket/raw/demo/, runs them through the offline pipeline (S3-shaped events → SQS-like batches → validate),
+prints what happened, the alerts it raised (as Slack would get them; also appended to <root>/alerts.jsonl, or sent
+to Slack when SLACK_BOT_TOKEN and SLACK_CHANNEL are set) and the latest prices read back through the API, then
+keeps serving the API until Ctrl-C (--once exits after the summary).`);
   process.exit(0);
 }
 
@@ -65,8 +68,10 @@ console.log(
     (written < files.length ? ` — ${files.length - written} unchanged since the last run` : ""),
 );
 
+// Alerts are kept and printed as one section after the summary, rather than between the per-file lines.
 const runtime = await startLocalRuntime({
   root: values.root,
+  alertConsole: quietAlertConsole(),
   port,
   logLevel: "ERROR",
   python: venvPython("."),
@@ -89,6 +94,7 @@ const symbols = [...new Set(manifest.files.flatMap((file) => file.symbols))].sor
 const response = await fetch(`${runtime.url}/v1/prices/latest?symbols=${encodeURIComponent(symbols.join(","))}`);
 const latest = (await response.json()) as { prices?: LatestPrice[]; missing?: string[] };
 printSummary({ reports, latest, deadLetters: runtime.queue.deadLetters.length });
+printAlerts(runtime.alerts.published, runtime.alerts.where);
 
 console.log("\ntransform: running the Glue job's PySpark locally on the new curated files …");
 const transformStarted = Date.now();

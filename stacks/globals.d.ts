@@ -47,6 +47,8 @@ interface SstFunctionArgs {
 interface LambdaFunctionNode {
   name: string;
   arn: string;
+  /** The execution role's ARN. */
+  role: string;
   loggingConfig: { logGroup: string };
 }
 
@@ -128,7 +130,7 @@ declare namespace sst {
     class ApiGatewayV2 {
       constructor(name: string, args?: { cors?: boolean });
       readonly url: $util.Output<string>;
-      route(route: string, handler: SstFunctionArgs): unknown;
+      route(route: string, handler: SstFunctionArgs): $util.Lifted<{ nodes: { function: LambdaFunctionNode } }>;
     }
     class StaticSite {
       constructor(
@@ -148,10 +150,13 @@ declare namespace sst {
         args: {
           schedule: `rate(${string})` | `cron(${string})`;
           function: SstFunctionArgs;
+          /** The invocation's payload; EventBridge Scheduler fills in `<aws.scheduler.…>` placeholders. */
+          event?: Record<string, unknown>;
           retries?: number;
           dlq?: string;
         },
       );
+      readonly nodes: { function: $util.Lifted<LambdaFunctionNode> };
     }
     /** Only the static `Bus.subscribe` is used (Glue state changes on the default bus). */
     namespace Bus {
@@ -203,6 +208,8 @@ declare namespace aws {
     class Namespace extends RawResource {
       readonly namespaceName: $util.Output<string>;
       readonly dbName: $util.Output<string>;
+      /** With `manageAdminPassword`: the Secrets Manager secret holding the admin's credentials. */
+      readonly adminPasswordSecretArn: $util.Output<string>;
     }
     class Workgroup extends RawResource {
       readonly workgroupName: $util.Output<string>;

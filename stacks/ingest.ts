@@ -1,7 +1,10 @@
 // Ingest: raw/ object created → S3 notification → SQS (DLQ after 5 receives) → validate function, in batches with
 // partial batch responses, so one bad message is retried alone and ends in the DLQ instead of blocking its batch.
+import { INCIDENTS_PREFIX } from "@market-data/core/alerts/incident";
+import { METRIC_NAMES } from "@market-data/core/alerts/metrics";
 import { PREFIX } from "@market-data/core/keys";
-import { RUNTIME } from "./stage";
+import { alarmAboveZero, alerts, METRIC_NAMESPACE, QUALITY_FAIL_PATTERN } from "./alerts";
+import { prefix, RUNTIME } from "./stage";
 import { bucket, latestPrices, objectsUnder } from "./storage";
 
 /** A raw object that fails this many receives moves to the DLQ (DESIGN.md: "DLQ after 5 receives"). */
@@ -60,6 +63,8 @@ export const validateSubscriber = ingestQueue.subscribe(
     environment: {
       DATA_BUCKET: bucket.name,
       LATEST_PRICES_TABLE: latestPrices.name,
+      ALERTS_TOPIC_ARN: alerts.arn,
+      POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
     },
     permissions: [
       // Also what makes HeadObject answer 404 rather than 403 for a report that does not exist yet.
@@ -76,6 +81,9 @@ export const validateSubscriber = ingestQueue.subscribe(
       },
       { actions: ["s3:DeleteObject"], resources: [objectsUnder(PREFIX.curated)] },
       { actions: ["dynamodb:PutItem"], resources: [latestPrices.arn] },
+      // Quality-gate alerts, and whether one is open (read-only: the slack function keeps the incident ledger).
+      { actions: ["sns:Publish"], resources: [alerts.arn] },
+      { actions: ["s3:GetObject"], resources: [objectsUnder(INCIDENTS_PREFIX)] },
     ],
   },
   { batch: { size: 10, window: BATCH_WINDOW, partialResponses: true } },
@@ -83,3 +91,44 @@ export const validateSubscriber = ingestQueue.subscribe(
 
 /** The validate Lambda function (for alarms): the subscriber's function, resolved at deploy time. */
 export const validateFunction = validateSubscriber.nodes.function;
+
+// ── Alarms on the ingest path (they publish to the alerts topic) ─────────────────────────────────────────────
+
+export const dlqDepthAlarm = alarmAboveZero("IngestDlqAlarm", {
+  alarmName: "ingest-dlq-not-empty",
+  description: "Raw objects failed validation 5 times (infrastructure faults) and wait in the ingest DLQ.",
+  namespace: "AWS/SQS",
+  metricName: "ApproximateNumberOfMessagesVisible",
+  statistic: "Maximum",
+  dimensions: { QueueName: dlq.nodes.queue.name },
+});
+
+// Per-record failures are partial batch responses, not Lambda errors (the DLQ alarm covers them); Errors counts
+// what takes a whole invocation down: a crash at cold start, a timeout, running out of memory.
+export const validateErrorsAlarm = alarmAboveZero("ValidateErrorsAlarm", {
+  alarmName: "validate-errors",
+  description: "The validate function failed whole invocations (cold-start error, timeout or out of memory).",
+  namespace: "AWS/Lambda",
+  metricName: "Errors",
+  statistic: "Sum",
+  dimensions: { FunctionName: validateFunction.name },
+});
+
+/**
+ * Counts QUALITY=FAIL lines in the validate function's log group (the group SST creates and points it at): needs
+ * nothing from the function's environment, so it counts even where the function publishes no alert of its own.
+ */
+export const qualityFailFilter = new aws.cloudwatch.LogMetricFilter("QualityFailFilter", {
+  name: `${prefix}-quality-fail`,
+  logGroupName: validateFunction.loggingConfig.logGroup,
+  pattern: QUALITY_FAIL_PATTERN,
+  metricTransformation: { name: METRIC_NAMES.qualityGateFailures, namespace: METRIC_NAMESPACE, value: "1" },
+});
+
+export const qualityFailAlarm = alarmAboveZero("QualityFailAlarm", {
+  alarmName: "quality-gate-failed",
+  description: "Objects failed the quality gate (QUALITY=FAIL): see reports/validation/ and quarantine/.",
+  namespace: METRIC_NAMESPACE,
+  metricName: METRIC_NAMES.qualityGateFailures,
+  statistic: "Sum",
+});

@@ -25,8 +25,8 @@ export const TRANSFORM_LIBRARY = "packages/glue/src/market";
  */
 export const PER_RUN_ARGUMENTS = ["--run_id", "--work_list"] as const;
 
-/** Run manifests, `_control/runs/<run-id>.json` (packages/glue/src/market/args.py). */
-const RUN_MANIFESTS_PREFIX = `${PREFIX.control}runs/`;
+/** Run manifests, `_control/runs/<run-id>.json` (packages/glue/src/market/args.py); the merge reads them too. */
+export const RUN_MANIFESTS_PREFIX = `${PREFIX.control}runs/`;
 
 /** Code, not data: kept out of the data bucket's lifecycle rules and out of the pipeline functions' grants. */
 export const glueAssets = new sst.aws.Bucket("GlueAssets");

@@ -1,12 +1,19 @@
-// Warehouse: Redshift Serverless; when a transform run SUCCEEDS, the merge function COPYs its delta and MERGEs it
-// into market_data.fct_bars (a FAILED / TIMEOUT / STOPPED run's alert lives in transform.ts).
-// Not in `run()` yet: packages/functions/src/merge.ts does not exist (the warehouse issue), and this slice needs
-// transform.ts. The wiring test evaluates it on its own until then.
+// Warehouse: Redshift Serverless; when a transform run SUCCEEDS, the merge function reads its run manifest and has
+// Redshift COPY the run's delta and MERGE it into market_data.fct_bars (a FAILED / TIMEOUT / STOPPED run's alert
+// lives in transform.ts). The API reads bars and indicators from here (api.ts links `warehouseReader`).
+// Database privileges are not IAM: the functions' database users need one GRANT by an admin (DEPLOY.md).
+import { INCIDENTS_PREFIX } from "@market-data/core/alerts/incident";
 import { PREFIX } from "@market-data/core/keys";
 import { alarmAboveZero, alerts } from "./alerts";
 import { prefix, RUNTIME } from "./stage";
 import { bucket, objectsUnder } from "./storage";
-import { GLUE_JOB_STATE_CHANGE, GLUE_SOURCE, TRANSFORM_JOB_NAME } from "./transform";
+import {
+  GLUE_JOB_STATE_CHANGE,
+  GLUE_SOURCE,
+  RUN_MANIFESTS_PREFIX,
+  TRANSFORM_JOB_NAME,
+  transformJob,
+} from "./transform";
 
 export const WAREHOUSE_DATABASE = "market_data";
 
@@ -63,10 +70,26 @@ new aws.redshiftserverless.UsageLimit("WarehouseDailyLimit", {
 });
 
 /**
- * What a function linked to the warehouse may do: run statements on this workgroup with temporary IAM credentials,
- * and follow the statements it ran. DescribeStatement, GetStatementResult and CancelStatement have no resource-level
- * permissions (AWS's Service Authorization Reference), so they are limited to the caller's own statements instead.
+ * Following the statements a function ran. DescribeStatement, GetStatementResult and CancelStatement have no
+ * resource-level permissions (AWS's Service Authorization Reference), so they are limited to the caller's own
+ * statements instead.
  */
+const ownStatements = sst.aws.permission({
+  actions: ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement"],
+  resources: ["*"],
+  conditions: [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM, not by JS.
+    { test: "StringEquals", variable: "redshift-data:statement-owner-iam-userid", values: ["${aws:userid}"] },
+  ],
+});
+
+/** Temporary database credentials on this workgroup: the database user is `IAMR:<the function's role name>`. */
+const temporaryCredentials = sst.aws.permission({
+  actions: ["redshift-serverless:GetCredentials"],
+  resources: [workgroup.arn],
+});
+
+/** The merge's access: statements and transactions (BatchExecuteStatement) on this workgroup. */
 export const warehouse = new sst.Linkable("Warehouse", {
   properties: { workgroup: workgroup.workgroupName, database: namespace.dbName, copyRoleArn: copyRole.arn },
   include: [
@@ -74,15 +97,18 @@ export const warehouse = new sst.Linkable("Warehouse", {
       actions: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"],
       resources: [workgroup.arn],
     }),
-    sst.aws.permission({ actions: ["redshift-serverless:GetCredentials"], resources: [workgroup.arn] }),
-    sst.aws.permission({
-      actions: ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement"],
-      resources: ["*"],
-      conditions: [
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM, not by JS.
-        { test: "StringEquals", variable: "redshift-data:statement-owner-iam-userid", values: ["${aws:userid}"] },
-      ],
-    }),
+    temporaryCredentials,
+    ownStatements,
+  ],
+});
+
+/** The API's access: single statements only; what they may touch is the database user's SELECT grant (DEPLOY.md). */
+export const warehouseReader = new sst.Linkable("WarehouseReader", {
+  properties: { workgroup: workgroup.workgroupName, database: namespace.dbName },
+  include: [
+    sst.aws.permission({ actions: ["redshift-data:ExecuteStatement"], resources: [workgroup.arn] }),
+    temporaryCredentials,
+    ownStatements,
   ],
 });
 
@@ -106,9 +132,13 @@ export const mergeSubscriber = sst.aws.Bus.subscribe(
       ALERTS_TOPIC_ARN: alerts.arn,
     },
     permissions: [
+      // Also what makes a missing manifest answer 404 (an error the merge names) rather than 403.
       { actions: ["s3:ListBucket"], resources: [bucket.arn] },
-      // The run manifest and the delta it describes.
-      { actions: ["s3:GetObject"], resources: [objectsUnder(PREFIX.control), objectsUnder(`${PREFIX.parquet}delta/`)] },
+      // The run manifest (Redshift reads the delta itself, through the COPY role), and the incident ledger,
+      // read-only, so a merged run resolves an open failure incident.
+      { actions: ["s3:GetObject"], resources: [objectsUnder(RUN_MANIFESTS_PREFIX), objectsUnder(INCIDENTS_PREFIX)] },
+      // The event carries Glue's JobRunId; the run's --run_id (which names the manifest) comes from GetJobRun.
+      { actions: ["glue:GetJobRun"], resources: [transformJob.arn] },
       // A failed merge publishes its own alert.
       { actions: ["sns:Publish"], resources: [alerts.arn] },
     ],

@@ -1,7 +1,5 @@
-// Web: the dashboard, a static site on S3 + CloudFront, built with the deployed API's URL.
-// Not in `run()` yet: packages/web is a stub whose `build` script (`node build.mjs`) has no build.mjs, and a deploy
-// that builds it would fail (DEPLOY.md, "Not yet deployable"). The site must not embed the ApiKey secret: a static
-// site's bundle is public.
+// Web: the dashboard, a static site on S3 + CloudFront, built with the deployed API's URL. The site must not embed
+// the ApiKey secret: a static site's bundle is public.
 import { api } from "./api";
 
 export const site = new sst.aws.StaticSite("Web", {

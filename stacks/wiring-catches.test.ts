@@ -4,7 +4,12 @@ import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALLOW_LIST } from "./testing/allow-list";
 import { type Evaluation, evaluate, qualityLogLines, ROOT } from "./testing/app";
-import { assertGlueWritesGranted, assertHandlersResolve, assertScriptArguments } from "./testing/assert-code";
+import {
+  assertEnvironmentRead,
+  assertGlueWritesGranted,
+  assertHandlersResolve,
+  assertScriptArguments,
+} from "./testing/assert-code";
 import { assertLeastPrivilege } from "./testing/assert-iam";
 import {
   type AppConfig,
@@ -13,16 +18,19 @@ import {
   assertStagePolicy,
   assertValidateLeavesRawAlone,
 } from "./testing/assert-pipeline";
-import { assertWarehouseWiring } from "./testing/assert-slices";
+import { assertProvidersWiring, INGEST_HANDLER, ingestEnvironmentRead } from "./testing/assert-providers";
+import { assertApiWiring, assertTransformWiring, assertWarehouseWiring } from "./testing/assert-slices";
 import { list, record, tamperCall, tamperComponent, withoutComponent } from "./testing/graph";
 import { refMeta, removeSstGlobals, render } from "./testing/sst-globals";
 
+const JOB = "market-data-production-transform";
+const PULLED = { alphavantage: ["AAPL", "MSFT"], coingecko: ["BTC-USD", "ETH-USD"] };
+const DYNAMIC_ENV = { [INGEST_HANDLER]: ingestEnvironmentRead };
+
 describe("the assertions catch broken wiring", () => {
   let app: Evaluation;
-  let pending: Evaluation;
   beforeAll(async () => {
     app = await evaluate("production");
-    pending = await evaluate("production", ["transform", "warehouse"]);
     removeSstGlobals();
   });
 
@@ -101,7 +109,7 @@ describe("the assertions catch broken wiring", () => {
   });
 
   it("a `*` resource without the condition the allow-list requires", () => {
-    const graph = tamperComponent(pending.graph, "Warehouse", (args) => {
+    const graph = tamperComponent(app.graph, "Warehouse", (args) => {
       for (const item of list(args.include).map(record)) delete item.conditions;
     });
     expect(() => assertLeastPrivilege(graph, ALLOW_LIST)).toThrow(
@@ -113,14 +121,14 @@ describe("the assertions catch broken wiring", () => {
     const graph = tamperCall(app.graph, "Ingest.subscribe", (args) => {
       validatePermissions(args).handler = "packages/functions/src/validator.handler";
     });
-    expect(() => assertHandlersResolve(graph, ROOT, new Set())).toThrow(/has no source file/);
+    expect(() => assertHandlersResolve(graph, ROOT)).toThrow(/has no source file/);
   });
 
   it("a function that lacks an environment variable its module requires", () => {
     const graph = tamperCall(app.graph, "Api.route", (args) => {
       delete record(record(args[1]).environment).LATEST_PRICES_TABLE;
     });
-    expect(() => assertHandlersResolve(graph, ROOT, new Set())).toThrow(/requires LATEST_PRICES_TABLE/);
+    expect(() => assertHandlersResolve(graph, ROOT)).toThrow(/requires LATEST_PRICES_TABLE/);
   });
 
   it("a missing DLQ alarm", () => {
@@ -147,7 +155,7 @@ describe("the assertions catch broken wiring", () => {
   it.skipIf(!existsSync(`${ROOT}/packages/glue/src/market_transform.py`))(
     "a Glue argument the script does not parse",
     () => {
-      const graph = tamperComponent(pending.graph, "TransformJob", (args) => {
+      const graph = tamperComponent(app.graph, "TransformJob", (args) => {
         record(args.defaultArguments)["--curated-root"] = "s3://elsewhere/";
       });
       expect(() => assertScriptArguments(graph, ROOT, ["--run_id", "--work_list"])).toThrow(
@@ -159,7 +167,7 @@ describe("the assertions catch broken wiring", () => {
   it.skipIf(!existsSync(`${ROOT}/packages/glue/src/market_transform.py`))(
     "a Glue role that may not write the run manifests",
     () => {
-      const graph = tamperComponent(pending.graph, "TransformDataAccess", (args) => {
+      const graph = tamperComponent(app.graph, "TransformDataAccess", (args) => {
         const document = record(refMeta(args.policy)?.value);
         const statements = list(document.Statement).map(record);
         args.policy = {
@@ -175,11 +183,116 @@ describe("the assertions catch broken wiring", () => {
   );
 
   it("a merge subscriber that also runs on failed jobs", () => {
-    const graph = tamperCall(pending.graph, "sst.aws.Bus.subscribe", (args) => {
+    const graph = tamperCall(app.graph, "sst.aws.Bus.subscribe", (args) => {
       record(record(record(args[3]).pattern).detail).state = ["SUCCEEDED", "FAILED"];
     });
-    expect(() => assertWarehouseWiring(graph, { jobName: "market-data-production-transform" })).toThrow(
-      /merge runs on SUCCEEDED\/FAILED/,
-    );
+    expect(() => assertWarehouseWiring(graph, { jobName: JOB })).toThrow(/merge runs on SUCCEEDED\/FAILED/);
+  });
+
+  const mergeFunction = (args: unknown[]) => record(args[2]);
+
+  it("a merge function that may not ask Glue for the run's --run_id", () => {
+    const graph = tamperCall(app.graph, "sst.aws.Bus.subscribe", (args) => {
+      const fn = mergeFunction(args);
+      fn.permissions = list(fn.permissions).filter((p) => !list(record(p).actions).includes("glue:GetJobRun"));
+    });
+    expect(() => assertWarehouseWiring(graph, { jobName: JOB })).toThrow(/glue:GetJobRun/);
+  });
+
+  it("a merge function that may not read the run manifest", () => {
+    const graph = tamperCall(app.graph, "sst.aws.Bus.subscribe", (args) => {
+      const fn = mergeFunction(args);
+      fn.permissions = list(fn.permissions).filter((p) => !list(record(p).actions).includes("s3:GetObject"));
+    });
+    expect(() => assertWarehouseWiring(graph, { jobName: JOB })).toThrow(/_control\/runs\/r1\.json/);
+  });
+
+  it("a merge function not linked to the warehouse", () => {
+    const graph = tamperCall(app.graph, "sst.aws.Bus.subscribe", (args) => {
+      mergeFunction(args).link = [];
+    });
+    expect(() => assertWarehouseWiring(graph, { jobName: JOB })).toThrow(/BatchExecuteStatement on the workgroup/);
+  });
+
+  it("a misspelt optional variable: the API's warehouse workgroup", () => {
+    const graph = tamperCall(app.graph, "Api.route", (args) => {
+      const env = record(record(args[1]).environment);
+      env.REDSHIFT_WORKGRUP = env.REDSHIFT_WORKGROUP;
+      delete env.REDSHIFT_WORKGROUP;
+    });
+    expect(() => assertApiWiring(graph)).toThrow(/REDSHIFT_WORKGROUP is <<not a string/);
+    expect(() => assertEnvironmentRead(graph, ROOT, DYNAMIC_ENV)).toThrow(/sets REDSHIFT_WORKGRUP, which/);
+  });
+
+  it("an API linked to the warehouse's write access", () => {
+    const writer = app.graph.components.find((c) => c.name === "Warehouse")?.ref;
+    const graph = tamperCall(app.graph, "Api.route", (args) => {
+      record(args[1]).link = [...list(record(args[1]).link), writer];
+    });
+    expect(() => assertApiWiring(graph)).toThrow(/no BatchExecuteStatement/);
+  });
+
+  const ingestFunction = (args: Record<string, unknown>) => record(args.function);
+
+  it("a misspelt provider setting (the provider would silently pull nothing)", () => {
+    const graph = tamperComponent(app.graph, "ProviderSchedule", (args) => {
+      const env = record(ingestFunction(args).environment);
+      env.INGEST_ALPHAVANTGE_SYMBOLS = env.INGEST_ALPHAVANTAGE_SYMBOLS;
+      delete env.INGEST_ALPHAVANTAGE_SYMBOLS;
+    });
+    expect(() => assertProvidersWiring(graph, PULLED)).toThrow(/ingest pulls \{"coingecko"/);
+    expect(() => assertEnvironmentRead(graph, ROOT, DYNAMIC_ENV)).toThrow(/sets INGEST_ALPHAVANTGE_SYMBOLS, which/);
+  });
+
+  it("an ingest schedule whose retries would name a new period (no scheduled time in its event)", () => {
+    const graph = tamperComponent(app.graph, "ProviderSchedule", (args) => {
+      delete args.event;
+    });
+    expect(() => assertProvidersWiring(graph, PULLED)).toThrow(/scheduled-time/);
+  });
+
+  it("an ingest function without the Alpha Vantage key", () => {
+    const graph = tamperComponent(app.graph, "ProviderSchedule", (args) => {
+      delete record(ingestFunction(args).environment).ALPHA_VANTAGE_API_KEY;
+    });
+    expect(() => assertProvidersWiring(graph, PULLED)).toThrow(/ALPHA_VANTAGE_API_KEY is undefined/);
+  });
+
+  it("an ingest function that may write anywhere under raw/, or delete there", () => {
+    const raw = `{{Data.arn}}/raw/*`;
+    const writeAll = tamperComponent(app.graph, "ProviderSchedule", (args) => {
+      const fn = ingestFunction(args);
+      fn.permissions = [...list(fn.permissions), { actions: ["s3:PutObject"], resources: [raw] }];
+    });
+    expect(() => assertProvidersWiring(writeAll, PULLED)).toThrow(/PutObject on \{\{Data\.arn\}\}\/raw\/\*, outside/);
+    const deleteRaw = tamperComponent(app.graph, "ProviderSchedule", (args) => {
+      const fn = ingestFunction(args);
+      const put = list(fn.permissions)
+        .map(record)
+        .find((p) => list(p.actions).includes("s3:PutObject"));
+      fn.permissions = [...list(fn.permissions), { actions: ["s3:DeleteObject"], resources: put?.resources }];
+    });
+    expect(() => assertProvidersWiring(deleteRaw, PULLED)).toThrow(/delete under raw\//);
+  });
+
+  it("an ingest function that may not create the raw objects it pulls", () => {
+    const graph = tamperComponent(app.graph, "ProviderSchedule", (args) => {
+      const fn = ingestFunction(args);
+      fn.permissions = list(fn.permissions).filter((p) => !list(record(p).actions).includes("s3:PutObject"));
+    });
+    expect(() => assertProvidersWiring(graph, PULLED)).toThrow(/lacks s3:PutObject on raw\/alphavantage\//);
+  });
+
+  it("a second schedule does not hide a missing start-transform schedule", () => {
+    const graph = tamperComponent(app.graph, "TransformSchedule", (args) => {
+      record(args.function).handler = "packages/functions/src/ingest.handler";
+    });
+    expect(() =>
+      assertTransformWiring(graph, {
+        jobName: JOB,
+        script: "packages/glue/src/market_transform.py",
+        library: "packages/glue/src/market",
+      }),
+    ).toThrow(/one schedule running start-transform, found 0/);
   });
 });

@@ -8,9 +8,11 @@ afterEach(() => {
 
 import { existsSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ALLOW_LIST, PENDING_CODE } from "./testing/allow-list";
+import { INGEST_SETTINGS } from "./provider-settings";
+import { ALLOW_LIST } from "./testing/allow-list";
 import { type Evaluation, evaluate, qualityLogLines, ROOT } from "./testing/app";
 import {
+  assertEnvironmentRead,
   assertFilesExist,
   assertFunctionsConfigured,
   assertGlueWritesGranted,
@@ -20,16 +22,30 @@ import {
 import { assertLeastPrivilege } from "./testing/assert-iam";
 import {
   assertAlarms,
-  assertApiWiring,
   assertIngestWiring,
-  assertPendingSlicesOff,
+  assertOfflineRuntimeUnderDev,
   assertStageAwareNames,
   assertStagePolicy,
   assertStorage,
   assertValidateLeavesRawAlone,
 } from "./testing/assert-pipeline";
-import { assertTransformWiring, assertWarehouseWiring, assertWebWiring } from "./testing/assert-slices";
+import {
+  assertProvidersWiring,
+  INGEST_HANDLER,
+  ingestEnvironmentRead,
+  ingestSchedule,
+} from "./testing/assert-providers";
+import {
+  assertApiWiring,
+  assertTransformWiring,
+  assertWarehouseWiring,
+  assertWebWiring,
+} from "./testing/assert-slices";
+import { record } from "./testing/graph";
 import { removeSstGlobals } from "./testing/sst-globals";
+
+/** The parsers of handlers that build variable names, for the "every variable set is read" check. */
+const DYNAMIC_ENV = { [INGEST_HANDLER]: ingestEnvironmentRead };
 
 describe("the app on a production stage", () => {
   let app: Evaluation;
@@ -51,15 +67,31 @@ describe("the app on a production stage", () => {
     assertValidateLeavesRawAlone(app.graph);
   });
 
-  it("serves the Hono API on API Gateway's $default route, keyed by the ApiKey secret", () => {
+  it("runs one Glue 5.0 job run at a time, started on a schedule by start-transform", () => {
+    assertTransformWiring(app.graph, {
+      jobName: "market-data-production-transform",
+      script: "packages/glue/src/market_transform.py",
+      library: "packages/glue/src/market",
+    });
+  });
+
+  it("merges SUCCEEDED runs of this job only, and sends FAILED / TIMEOUT / STOPPED runs to the alerts topic", () => {
+    assertWarehouseWiring(app.graph, { jobName: "market-data-production-transform" });
+  });
+
+  it("serves the Hono API on API Gateway's $default route, keyed by the ApiKey secret, reading the warehouse", () => {
     assertApiWiring(app.graph);
+  });
+
+  it("pulls the default symbols from both providers hourly, with their keys, into raw/<provider>/ only", () => {
+    assertProvidersWiring(app.graph, { alphavantage: ["AAPL", "MSFT"], coingecko: ["BTC-USD", "ETH-USD"] });
   });
 
   it("alarms to the alerts topic on DLQ depth, validate errors and the handler's QUALITY=FAIL lines", () => {
     assertAlarms(app.graph, qualityLogLines());
   });
 
-  it("builds the (stub) dashboard with the API URL", () => {
+  it("builds the dashboard with the API URL", () => {
     assertWebWiring(app.graph);
   });
 
@@ -67,9 +99,10 @@ describe("the app on a production stage", () => {
     assertLeastPrivilege(app.graph, ALLOW_LIST);
   });
 
-  it("points every handler at a file that exports it, with the environment its module requires", () => {
-    expect(assertHandlersResolve(app.graph, ROOT, new Set())).toEqual([]);
-    expect(assertFilesExist(app.graph, ROOT, new Set())).toEqual([]);
+  it("points every handler at a file that exports it, with the environment its modules require and read", () => {
+    assertHandlersResolve(app.graph, ROOT);
+    assertEnvironmentRead(app.graph, ROOT, DYNAMIC_ENV);
+    assertFilesExist(app.graph, ROOT);
   });
 
   it("sets runtime, timeout and memory on every function, and names raw resources after app and stage", () => {
@@ -77,13 +110,35 @@ describe("the app on a production stage", () => {
     assertStageAwareNames(app.graph, "market-data-production");
   });
 
-  it("leaves out the slices whose code has not landed, and runs the offline runtime under sst dev", () => {
-    assertPendingSlicesOff(app.graph);
+  it("runs the offline runtime under sst dev", () => {
+    assertOfflineRuntimeUnderDev(app.graph);
   });
 
-  it("outputs the names and URLs an operator needs", () => {
+  it.skipIf(!existsSync(`${ROOT}/packages/glue/src/market_transform.py`))(
+    "passes the Glue job exactly the arguments its script parses, and lets it write where it writes",
+    () => {
+      assertScriptArguments(app.graph, ROOT, ["--run_id", "--work_list"]);
+      assertGlueWritesGranted(app.graph, ROOT);
+    },
+  );
+
+  it("outputs the names and URLs an operator needs, and what the warehouse grants need", () => {
     expect(Object.keys(app.graph.outputs).sort()).toEqual(
-      ["alertsTopic", "api", "bucket", "ingestDlq", "ingestQueue", "latestPricesTable", "transformJob", "web"].sort(),
+      [
+        "alertsTopic",
+        "api",
+        "apiRole",
+        "bucket",
+        "ingestDlq",
+        "ingestQueue",
+        "latestPricesTable",
+        "mergeFunction",
+        "transformJob",
+        "warehouseAdminSecret",
+        "warehouseMergeRole",
+        "warehouseWorkgroup",
+        "web",
+      ].sort(),
     );
   });
 });
@@ -109,51 +164,48 @@ describe("the app on a development stage", () => {
     vi.stubEnv("QUARANTINE_EXPIRY_DAYS", "0.5");
     await expect(evaluate("dev")).rejects.toThrow(/QUARANTINE_EXPIRY_DAYS/);
   });
-});
 
-describe("the slices waiting for their code, evaluated on their own", () => {
-  let app: Evaluation;
-  beforeAll(async () => {
-    app = await evaluate("production", ["transform", "warehouse", "web"]);
-    removeSstGlobals();
+  it("hands every provider setting given at deploy time to the function, and its code reads each one", async () => {
+    const values: Record<string, string> = {
+      INGEST_ALPHAVANTAGE_SYMBOLS: "ibm, SPY",
+      INGEST_ALPHAVANTAGE_INTERVAL: "1h",
+      INGEST_ALPHAVANTAGE_PERIOD: "1d",
+      INGEST_COINGECKO_SYMBOLS: "btc-eur",
+      INGEST_COINGECKO_INTERVAL: "1d",
+      INGEST_COINGECKO_PERIOD: "1d",
+      INGEST_ALERT_AFTER_FAILURES: "5",
+      INGEST_CONCURRENCY: "2",
+      ALPHA_VANTAGE_PER_MINUTE: "75",
+      ALPHA_VANTAGE_PER_DAY: "10000",
+      COINGECKO_PER_MINUTE: "10",
+      COINGECKO_PLAN: "demo",
+    };
+    for (const name of INGEST_SETTINGS) {
+      expect(values[name], `a test value for ${name}`).toBeDefined();
+      vi.stubEnv(name, values[name]);
+    }
+    const { graph } = await evaluate("dev");
+    assertProvidersWiring(graph, { alphavantage: ["IBM", "SPY"], coingecko: ["BTC-EUR"] });
+    const env = record(record(record(ingestSchedule(graph).args).function).environment);
+    for (const name of INGEST_SETTINGS) expect(env[name], name).toBe(values[name]);
+    assertEnvironmentRead(graph, ROOT, DYNAMIC_ENV);
   });
 
-  it("runs one Glue 5.0 job run at a time, started on a schedule by start-transform", () => {
-    assertTransformWiring(app.graph, {
-      jobName: "market-data-production-transform",
-      script: "packages/glue/src/market_transform.py",
-      library: "packages/glue/src/market",
-    });
+  it("pulls CoinGecko alone without an Alpha Vantage key, and may write only CoinGecko's raw folder", async () => {
+    vi.stubEnv("INGEST_ALPHAVANTAGE_SYMBOLS", "");
+    const { graph } = await evaluate("dev");
+    assertProvidersWiring(graph, { coingecko: ["BTC-USD", "ETH-USD"] });
+    expect(graph.components.find((c) => c.name === "AlphaVantageApiKey")?.args).toBe("");
   });
 
-  it("merges SUCCEEDED runs of this job only, and sends FAILED / TIMEOUT / STOPPED runs to the alerts topic", () => {
-    assertWarehouseWiring(app.graph, { jobName: "market-data-production-transform" });
+  it("refuses a deploy whose schedule would pull nothing", async () => {
+    vi.stubEnv("INGEST_ALPHAVANTAGE_SYMBOLS", "");
+    vi.stubEnv("INGEST_COINGECKO_SYMBOLS", " , ");
+    await expect(evaluate("dev")).rejects.toThrow(/nothing to pull/);
   });
 
-  it("builds the dashboard with the API URL", () => {
-    assertWebWiring(app.graph);
+  it("refuses a symbol list the ingest function would refuse, before anything deploys", async () => {
+    vi.stubEnv("INGEST_ALPHAVANTAGE_SYMBOLS", "AAPL,BRK B");
+    await expect(evaluate("dev")).rejects.toThrow(/INGEST_ALPHAVANTAGE_SYMBOLS/);
   });
-
-  it("keeps least privilege, explicit function settings and stage-aware names with the Glue and Redshift parts", () => {
-    assertLeastPrivilege(app.graph, ALLOW_LIST);
-    assertFunctionsConfigured(app.graph, "nodejs22.x");
-    assertStageAwareNames(app.graph, "market-data-production");
-  });
-
-  it("points at handlers, a script and a site build that exist or are listed as pending", () => {
-    const missing = [
-      ...assertHandlersResolve(app.graph, ROOT, PENDING_CODE),
-      ...assertFilesExist(app.graph, ROOT, PENDING_CODE),
-    ];
-    // Which pending code is still missing is informational; the run() graph above must have none.
-    expect(missing.every((m) => PENDING_CODE.has(m))).toBe(true);
-  });
-
-  it.skipIf(!existsSync(`${ROOT}/packages/glue/src/market_transform.py`))(
-    "passes the Glue job exactly the arguments its script parses, and lets it write where it writes",
-    () => {
-      assertScriptArguments(app.graph, ROOT, ["--run_id", "--work_list"]);
-      assertGlueWritesGranted(app.graph, ROOT);
-    },
-  );
 });

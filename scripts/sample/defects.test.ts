@@ -1,5 +1,5 @@
+import { isoDate } from "@market-data/core/calendar";
 import { describe, expect, it } from "vitest";
-import { isoDate } from "./calendar.ts";
 import {
   applicableKinds,
   applyDefect,

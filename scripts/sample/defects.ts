@@ -1,6 +1,6 @@
 import type { AssetClass } from "@market-data/core/bar";
+import { DAY_MS } from "@market-data/core/calendar";
 import type { RecordRuleId, Severity } from "@market-data/core/quality/types";
-import { DAY_MS } from "./calendar.ts";
 import { round4 } from "./gbm.ts";
 import type { Rng } from "./prng.ts";
 

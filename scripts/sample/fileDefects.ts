@@ -1,3 +1,4 @@
+import { dateOfDay, dayOf, isNyseTradingDay, sessionsEnding } from "@market-data/core/calendar";
 import type { FileRuleId } from "@market-data/core/parse/types";
 import { rngFor } from "./prng.ts";
 
@@ -8,12 +9,15 @@ export const FILE_DEFECT_KINDS = [
   "binary-garbage",
   "av-throttle",
   "header-only-csv",
+  "rejection-rate",
 ] as const;
 export type FileDefectKind = (typeof FILE_DEFECT_KINDS)[number];
 
 /**
  * Zero bytes carry no format to detect, so an empty file fails `file.format_known` (as the core parser decides); a
  * header-only CSV is recognised as CSV and then holds zero records: `file.row_count` (between 1 and the maximum).
+ * A CSV whose records are a quarter broken (above the gate's 5 % threshold) fails `file.rejection_rate`: the case
+ * that raises the quality-gate alert with counts and top reasons.
  */
 export const FILE_DEFECT_RULES = {
   "empty-file": "file.format_known",
@@ -21,6 +25,7 @@ export const FILE_DEFECT_RULES = {
   "binary-garbage": "file.decodable",
   "av-throttle": "file.not_provider_error",
   "header-only-csv": "file.row_count",
+  "rejection-rate": "file.rejection_rate",
 } as const satisfies Record<FileDefectKind, FileRuleId>;
 
 /** The throttle body Alpha Vantage returns with HTTP 200 (fixtures/alphavantage/README.md, older `Note` form). */
@@ -75,6 +80,8 @@ function fileDefectFile(
       };
     case "binary-garbage":
       return { key: "csv/GARBAGE.csv", kind, rule, format: "csv-yahoo", content: garbage(ctx.seed) };
+    case "rejection-rate":
+      return { key: "csv/GATEFAIL.csv", kind, rule, format: "csv-yahoo", content: mostlyBrokenCsv(ctx.end) };
     case "av-throttle":
       return {
         key: `alphavantage/daily/${ctx.symbol}-${ctx.end}-throttled.json`,
@@ -96,4 +103,23 @@ function garbage(seed: number): Uint8Array {
   bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   for (let i = 8; i < bytes.length; i++) bytes[i] = rng.int(256);
   return bytes;
+}
+
+/** Rows of the rejection-rate file, and one in this many has its high below its low (`ohlc.high_bounds`). */
+const GATE_FAIL_ROWS = 40;
+const GATE_FAIL_EVERY = 4;
+
+/**
+ * A Yahoo-style CSV (symbol from the file name) of the last 40 NYSE sessions up to `end`, every 4th row with its
+ * high below its low: 25 % rejected, well above the 5 % the gate allows.
+ */
+function mostlyBrokenCsv(end: string): string {
+  const lines = ["Date,Open,High,Low,Close,Adj Close,Volume"];
+  sessionsEnding(dayOf(end), GATE_FAIL_ROWS, isNyseTradingDay).forEach((day, i) => {
+    const close = (100 + i * 0.25).toFixed(2);
+    const broken = i % GATE_FAIL_EVERY === GATE_FAIL_EVERY - 1;
+    const [high, low] = broken ? [(99).toFixed(2), (102).toFixed(2)] : [(102 + i * 0.25).toFixed(2), (98).toFixed(2)];
+    lines.push(`${dateOfDay(day)},${close},${high},${low},${close},${close},${1_000_000 + i}`);
+  });
+  return `${lines.join("\n")}\n`;
 }

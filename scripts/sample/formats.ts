@@ -1,5 +1,5 @@
 import { type AssetClass, INTERVAL_MS, type Interval, toUtcTs } from "@market-data/core/bar";
-import { isoDate } from "./calendar.ts";
+import { isoDate } from "@market-data/core/calendar";
 import type { Cell, Cells, FormatTraits } from "./defects.ts";
 import { formatEastern } from "./sessions.ts";
 

@@ -1,5 +1,5 @@
+import { dayOf, isNyseTradingDay, sessionsEnding } from "@market-data/core/calendar";
 import { describe, expect, it } from "vitest";
-import { dayOf, isNyseTradingDay, sessionsEnding } from "./calendar.ts";
 import { generateBars, type SimBar } from "./gbm.ts";
 import { isSessionDay } from "./sessions.ts";
 import { parseSymbolSpec } from "./symbols.ts";

@@ -1,5 +1,5 @@
+import { dayOf, isNyseTradingDay, isWeekend } from "@market-data/core/calendar";
 import { describe, expect, it } from "vitest";
-import { dayOf, isNyseTradingDay, isWeekend } from "./calendar.ts";
 import { FILE_DEFECT_KINDS, type FormatName, generateSamples, OptionsError, type SampleFile, textOf } from "./index.ts";
 import { easternOffsetMs } from "./sessions.ts";
 import { assetClassOf } from "./symbols.ts";
@@ -33,7 +33,7 @@ const recordFiles = runs.flatMap((r) =>
   r.files.filter((f) => !r.manifest.fileDefects.some((d) => d.key === f.key)).map((file) => ({ file, run: r })),
 );
 
-/** NYSE closures in the default window, from the exchange's published calendars (independent of calendar.ts). */
+/** NYSE closures in the default window, from the exchange's published calendars (independent of packages/core/src/calendar.ts). */
 const PUBLISHED_CLOSURES = [
   "2023-07-04",
   "2023-09-04",
@@ -263,6 +263,7 @@ describe("whole-file defects", () => {
       ["binary-garbage", "file.decodable"],
       ["av-throttle", "file.not_provider_error"],
       ["header-only-csv", "file.row_count"],
+      ["rejection-rate", "file.rejection_rate"],
     ]);
   });
 
@@ -274,6 +275,15 @@ describe("whole-file defects", () => {
     expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toThrow();
     expect(Object.keys(JSON.parse(textOf(byKind("av-throttle"))))).toEqual(["Note"]);
     expect(textOf(byKind("header-only-csv")).trim().split("\n")).toHaveLength(1);
+    // A quarter of the rows break ohlc.high_bounds (high below low): above the gate's 5 %.
+    const rows = textOf(byKind("rejection-rate"))
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(","));
+    const broken = rows.filter(([, , high, low]) => Number(high) < Number(low));
+    expect(rows).toHaveLength(40);
+    expect(broken).toHaveLength(10);
   });
 });
 

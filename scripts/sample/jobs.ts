@@ -1,5 +1,5 @@
 import type { AssetClass, Interval } from "@market-data/core/bar";
-import { dateOfDay, dayOf } from "./calendar.ts";
+import { dateOfDay, dayOf } from "@market-data/core/calendar";
 import { OptionsError } from "./errors.ts";
 import { FORMAT_INFO, type FormatName } from "./formats.ts";
 import { barsPerSession, isSessionDay } from "./sessions.ts";

@@ -1,7 +1,7 @@
 // Turns a file job into the records a renderer prints: simulated bars, in file order (newest first for Alpha
 // Vantage), with the planned defects applied. Regenerated on every call, so a lazily written file needs no memory
 // beyond one chunk (Alpha Vantage files excepted: newest-first means holding the bars once to reverse them).
-import { DAY_MS } from "./calendar.ts";
+import { DAY_MS } from "@market-data/core/calendar";
 import { applyDefect, type Cells, emitWithDefects, type PlannedDefect, type Shifts, shiftsFor } from "./defects.ts";
 import { FORMAT_INFO, type RenderContext } from "./formats.ts";
 import { generateBars } from "./gbm.ts";

@@ -1,6 +1,6 @@
 import { toUtcTs } from "@market-data/core/bar";
+import { dayOf } from "@market-data/core/calendar";
 import { describe, expect, it } from "vitest";
-import { dayOf } from "./calendar.ts";
 import { barStart, barsPerSession, easternToUtc, formatEastern, tradeDateOf } from "./sessions.ts";
 
 const open = (date: string) => toUtcTs(easternToUtc(dayOf(date), 9 * 60 + 30));

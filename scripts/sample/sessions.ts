@@ -1,5 +1,5 @@
 import { type AssetClass, INTERVAL_MS, type Interval } from "@market-data/core/bar";
-import { DAY_MS, isNyseTradingDay, isoDate, isWeekend } from "./calendar.ts";
+import { DAY_MS, isNyseTradingDay, isoDate, isWeekend } from "@market-data/core/calendar";
 
 /**
  * When bars exist: equities and indices trade NYSE sessions (09:30–16:00 US/Eastern on trading days), crypto

@@ -2,7 +2,7 @@
 // version of the quality rules, so tests can check that every manifest defect breaks exactly its rule and that
 // clean rows break none. Deliberately independent of the pipeline's parsers, which are built elsewhere.
 import { INTERVAL_MS, type Interval, SYMBOL_PATTERN } from "@market-data/core/bar";
-import { dayOf } from "./calendar.ts";
+import { dayOf } from "@market-data/core/calendar";
 import { easternToUtc } from "./sessions.ts";
 
 export interface ReadRecord {

@@ -1,5 +1,4 @@
-// Policy data of the wiring test: where least privilege accepts a `*` resource or a managed policy (and why), and
-// which files the slices waiting outside run() may still miss.
+// Policy data of the wiring test: where least privilege accepts a `*` resource or a managed policy, and why.
 import type { LeastPrivilegeAllowList } from "./assert-iam";
 
 /**
@@ -25,8 +24,3 @@ export const ALLOW_LIST: LeastPrivilegeAllowList = {
     },
   ],
 };
-
-/** Code the pending slices need and other issues will add (they stay out of run() until it lands). */
-export const PENDING_CODE = new Set([
-  "packages/functions/src/merge.handler", // the warehouse issue
-]);

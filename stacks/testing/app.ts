@@ -1,5 +1,5 @@
-// Evaluating the app as `sst deploy` does, with the recording stand-ins installed: app(), then run(), optionally
-// the slices that wait outside run(). Also the validate handler's real QUALITY log lines, for the alarm checks.
+// Evaluating the app as `sst deploy` does, with the recording stand-ins installed: app(), then run(). Also the
+// validate handler's real QUALITY log lines, for the alarm checks.
 import { fileURLToPath } from "node:url";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { vi } from "vitest";
@@ -10,27 +10,20 @@ import { type Graph, installSstGlobals } from "./sst-globals";
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export const PENDING_SLICES = {
-  transform: () => import("../transform"),
-  warehouse: () => import("../warehouse"),
-  web: () => import("../web"),
-} as const;
-
 export interface Evaluation {
   readonly graph: Graph;
   readonly config: AppConfig;
   readonly productionStages: readonly string[];
 }
 
-/** Evaluates the app for one stage the way `sst deploy` does: app(), then run(); optionally pending slices too. */
-export async function evaluate(stage: string, pending: (keyof typeof PENDING_SLICES)[] = []): Promise<Evaluation> {
+/** Evaluates the app for one stage the way `sst deploy` does: app(), then run(). */
+export async function evaluate(stage: string): Promise<Evaluation> {
   vi.resetModules(); // fresh stack modules: they build their resources when first imported
   const standIns = installSstGlobals({ stage });
   const { default: config }: { default: unknown } = await import("../../sst.config.ts");
   if (!isAppConfig(config)) throw new Error("sst.config.ts does not export $config({ app, run })");
   standIns.setAppName(String(record(config.app({ stage })).name));
   const outputs = record(await config.run());
-  for (const slice of pending) await PENDING_SLICES[slice]();
   const { PRODUCTION_STAGES } = await import("../stage");
   return { graph: standIns.recorder.graph(outputs), config, productionStages: PRODUCTION_STAGES };
 }

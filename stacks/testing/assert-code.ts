@@ -36,43 +36,85 @@ export function exportsName(source: string, name: string): boolean {
   return false;
 }
 
+/** `import … from "./x.js"`, `export … from "./x.js"`, `import "./x.js"`, `import("./x.js")`; not `import type`. */
+const RUNTIME_IMPORT =
+  /\b(?:import|export)\s+(?!type\b)(?:[^;"']*?\sfrom\s+)?"(\.{1,2}\/[^"]+)"|\bimport\(\s*"(\.{1,2}\/[^"]+)"\s*\)/g;
+
 /**
- * Environment variables a handler module requires at cold start: `requiredEnv("X")` calls in the module and in
- * the relative modules it imports directly (one level: the shared AWS clients live there).
+ * Sources without comments, so a variable named only in a comment does not count as read. Rough (a comment opener
+ * inside a string drops code up to the next comment end), but it only errs towards reporting a variable as unread.
  */
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/[^\n]*/g, "$1");
+}
+
+/**
+ * The sources a handler module runs: the module and every module it imports at run time, transitively, through
+ * relative imports (packages such as `@market-data/core` read no environment).
+ */
+export function moduleSources(root: string, file: string): string[] {
+  const sources = new Map<string, string>();
+  const visit = (path: string) => {
+    if (sources.has(path) || !existsSync(join(root, path))) return;
+    const source = readFileSync(join(root, path), "utf8");
+    sources.set(path, source);
+    for (const [, specifier, dynamic] of source.matchAll(RUNTIME_IMPORT)) {
+      const relative = (specifier ?? dynamic ?? "").replace(/\.js$/, ".ts");
+      visit(join(dirname(path), /\.[cm]?[jt]s$/.test(relative) ? relative : `${relative}.ts`));
+    }
+  };
+  visit(file);
+  return [...sources.values()];
+}
+
+/** Environment variables a handler requires at cold start: `requiredEnv("X")` anywhere in the modules it runs. */
 export function requiredEnvOf(root: string, file: string): string[] {
-  const source = readFileSync(join(root, file), "utf8");
-  const sources = [source];
-  for (const [, specifier] of source.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)) {
-    const imported = join(dirname(file), (specifier ?? "").replace(/\.js$/, ".ts"));
-    if (existsSync(join(root, imported))) sources.push(readFileSync(join(root, imported), "utf8"));
-  }
+  const sources = moduleSources(root, file);
   return [...new Set(sources.flatMap((s) => [...s.matchAll(/requiredEnv\("(\w+)"\)/g)].map((m) => m[1] ?? "")))];
 }
 
 /**
  * Every function's handler resolves to a file exporting it, and its environment sets what that module requires.
- * `pending` lists handlers whose code has not landed (only allowed in slices evaluated outside run()).
  */
-export function assertHandlersResolve(graph: Graph, root: string, pending: ReadonlySet<string>): string[] {
+export function assertHandlersResolve(graph: Graph, root: string): void {
   const sites = functionSites(graph);
   check(sites.length > 0, "no functions in the graph");
-  const missing: string[] = [];
   for (const { site, args } of sites) {
     const handler = String(args.handler);
     const { file, exportName } = resolveHandler(root, handler);
-    if (file === undefined) {
-      check(pending.has(handler), `${site}: handler ${handler} has no source file`);
-      missing.push(handler);
-      continue;
-    }
+    check(file !== undefined, `${site}: handler ${handler} has no source file`);
     check(exportsName(readFileSync(join(root, file), "utf8"), exportName), `${site}: ${file} exports no ${exportName}`);
     const environment = Object.keys(record(args.environment));
     for (const name of requiredEnvOf(root, file)) {
       check(environment.includes(name), `${site}: ${file} requires ${name}, which the function does not set`);
     }
   }
-  return missing;
+}
+
+/**
+ * Names a handler reads from an environment object its code builds names for (`env[\`INGEST_${p}_SYMBOLS\`]`),
+ * found by running its own parser on the function's environment: handler → (environment → names read).
+ */
+export type DynamicEnvReaders = Readonly<Record<string, (environment: Record<string, string>) => readonly string[]>>;
+
+/**
+ * Every environment variable a function sets is read by the code it runs: named in its modules (`requiredEnv("X")`,
+ * `process.env.X`, `env.X`), or read by a parser in `dynamic`. A misspelt optional variable is otherwise silent
+ * (REDSHIFT_WORKGRUP would only turn the bars routes into 503s).
+ */
+export function assertEnvironmentRead(graph: Graph, root: string, dynamic: DynamicEnvReaders = {}): void {
+  for (const { site, args } of functionSites(graph)) {
+    const handler = String(args.handler);
+    const { file } = resolveHandler(root, handler);
+    check(file !== undefined, `${site}: handler ${handler} has no source file`);
+    const text = moduleSources(root, file).map(withoutComments).join("\n");
+    const environment = Object.fromEntries(Object.entries(record(args.environment)).map(([k, v]) => [k, render(v)]));
+    const parsed = new Set(dynamic[handler]?.(environment) ?? []);
+    const unread = Object.keys(environment).filter(
+      (name) => !parsed.has(name) && !new RegExp(`\\b${name}\\b`).test(text),
+    );
+    check(unread.length === 0, `${site}: sets ${unread.join(", ")}, which ${file} and its imports never read`);
+  }
 }
 
 /** Every function sets its runtime, timeout and memory (SST's defaults move between versions). */
@@ -92,13 +134,10 @@ function assetsOf(value: unknown): string[] {
   return Object.values(r).flatMap(assetsOf);
 }
 
-/** Every `$asset` exists, and every static site has a build that can run; returns what is missing but pending. */
-export function assertFilesExist(graph: Graph, root: string, pending: ReadonlySet<string>): string[] {
-  const missing: string[] = [];
+/** Every `$asset` exists, and every static site has a build that can run. */
+export function assertFilesExist(graph: Graph, root: string): void {
   const expect = (path: string, what: string) => {
-    if (existsSync(join(root, path))) return;
-    check(pending.has(path), `${what}: ${path} does not exist`);
-    missing.push(path);
+    check(existsSync(join(root, path)), `${what}: ${path} does not exist`);
   };
   for (const c of graph.components) for (const asset of assetsOf(c.args)) expect(asset, `${c.name}'s asset`);
   for (const site of componentsOf(graph, "sst.aws.StaticSite")) {
@@ -116,7 +155,6 @@ export function assertFilesExist(graph: Graph, root: string, pending: ReadonlySe
       if (entry !== undefined) expect(join(path, entry), `${site.name}'s ${script} script`);
     }
   }
-  return missing;
 }
 
 /** Glue's own job parameters (not the script's): https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html */

@@ -1,7 +1,23 @@
-// Assertions over the slices that wait for their code (transform, warehouse, web), evaluated on their own.
+// Assertions over the transform, warehouse, API and web slices: the Glue job and its schedule, Redshift and the
+// merge, the API that reads it, the dashboard.
+import { controlKeys } from "@market-data/core/keys";
 import { type GlueJobState, glueJobStateChange, matchesEventPattern, sstBusPattern } from "./aws-semantics";
-import { callsTo, check, component, componentsOf, functionSites, list, pathOf, record } from "./graph";
+import {
+  callsTo,
+  check,
+  component,
+  componentsOf,
+  functionSites,
+  grants,
+  linkedPermissions,
+  list,
+  pathOf,
+  record,
+} from "./graph";
 import { type Graph, refMeta, render } from "./sst-globals";
+
+const START_TRANSFORM = "packages/functions/src/start-transform.handler";
+const MERGE = "packages/functions/src/merge.handler";
 
 const STATES: readonly GlueJobState[] = ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"];
 
@@ -57,12 +73,13 @@ export function assertTransformWiring(
     `--extra-py-files must be the zipped ${expected.library} package`,
   );
 
-  const crons = componentsOf(graph, "sst.aws.CronV2");
-  check(crons.length === 1, `expected one schedule, found ${crons.length}`);
+  const crons = componentsOf(graph, "sst.aws.CronV2").filter(
+    (c) => record(record(c.args).function).handler === START_TRANSFORM,
+  );
+  check(crons.length === 1, `expected one schedule running start-transform, found ${crons.length}`);
   const cron = record(crons[0]?.args);
   check(/^(rate|cron)\(.+\)$/.test(String(cron.schedule)), `schedule ${String(cron.schedule)}`);
   const fn = record(cron.function);
-  check(fn.handler === "packages/functions/src/start-transform.handler", `the schedule runs ${String(fn.handler)}`);
   check(
     render(record(fn.environment).TRANSFORM_JOB_NAME) === "{{TransformJob.name}}",
     "start-transform needs the job name",
@@ -95,14 +112,13 @@ export function assertWarehouseWiring(graph: Graph, expected: { jobName: string 
     "the COPY role must trust redshift.amazonaws.com",
   );
 
-  const subscriptions = callsTo(graph, "sst.aws.Bus.subscribe");
-  check(subscriptions.length === 1, `expected one Bus subscription (merge), found ${subscriptions.length}`);
+  const subscriptions = callsTo(graph, "sst.aws.Bus.subscribe").filter((c) => record(c.args[2]).handler === MERGE);
+  check(subscriptions.length === 1, `expected one Bus subscription running merge, found ${subscriptions.length}`);
   const [, busArn, subscriber, options] = subscriptions[0]?.args ?? [];
   const bus = callsTo(graph, "aws.cloudwatch.getEventBusOutput").find(
     (c) => pathOf(busArn) === `${pathOf(c.result)}.arn`,
   );
   check(record(bus?.args[0]).name === "default", "Glue state changes arrive on the default event bus");
-  check(record(subscriber).handler === "packages/functions/src/merge.handler", "the Bus subscriber is not merge");
   const merge = statesAccepted(sstBusPattern(record(options).pattern), expected.jobName);
   check(
     merge.own.join() === "SUCCEEDED" && merge.other.length === 0,
@@ -129,9 +145,75 @@ export function assertWarehouseWiring(graph: Graph, expected: { jobName: string 
     "the alerts topic policy must let EventBridge publish",
   );
   check(
-    functionSites(graph).some((f) => f.args.handler === "packages/functions/src/merge.handler"),
+    functionSites(graph).some((f) => f.args.handler === MERGE),
     "no merge function",
   );
+  assertMergeAccess(graph, record(subscriber), render(copyRole));
+}
+
+/**
+ * The merge gets what its code uses: the warehouse it runs statements on (temporary credentials, one transaction per
+ * batch), the run's --run_id from Glue's GetJobRun, the run manifest, the COPY role, the alerts topic.
+ */
+function assertMergeAccess(graph: Graph, fn: Record<string, unknown>, copyRole: string): void {
+  const env = record(fn.environment);
+  const expectedEnv: Record<string, string> = {
+    DATA_BUCKET: "{{Data.name}}",
+    REDSHIFT_WORKGROUP: "{{WarehouseWorkgroup.workgroupName}}",
+    REDSHIFT_DATABASE: "{{WarehouseNamespace.dbName}}",
+    REDSHIFT_COPY_ROLE_ARN: copyRole,
+    ALERTS_TOPIC_ARN: `{{${component(graph, "sst.aws.SnsTopic", "Alerts").name}.arn}}`,
+  };
+  for (const [name, value] of Object.entries(expectedEnv)) {
+    check(render(env[name]) === value, `merge ${name} is ${render(env[name])}, expected ${value}`);
+  }
+  const linked = linkedPermissions(graph, fn.link);
+  for (const action of ["redshift-data:BatchExecuteStatement", "redshift-serverless:GetCredentials"]) {
+    check(grants(linked, action, "{{WarehouseWorkgroup.arn}}"), `merge must be linked to ${action} on the workgroup`);
+  }
+  const own = list(fn.permissions).map((p) => ({
+    actions: list(record(p).actions).map(render),
+    resources: list(record(p).resources).map(render),
+  }));
+  check(grants(own, "glue:GetJobRun", "{{TransformJob.arn}}"), "merge must be allowed glue:GetJobRun on the job");
+  const manifest = `{{Data.arn}}/${controlKeys.runManifest("r1")}`;
+  check(grants(own, "s3:GetObject", manifest), `merge must be allowed to read ${manifest}`);
+  check(grants(own, "sns:Publish", expectedEnv.ALERTS_TOPIC_ARN ?? ""), "merge must be allowed to publish alerts");
+}
+
+/** The Hono API: one `$default` route on an HTTP API with CORS, the API key from an sst.Secret. */
+export function assertApiWiring(graph: Graph): void {
+  const apis = componentsOf(graph, "sst.aws.ApiGatewayV2");
+  check(apis.length === 1, `expected one HTTP API, found ${apis.length}`);
+  const api = apis[0];
+  check(api !== undefined && record(api.args).cors === true, "the HTTP API must answer CORS preflights");
+  const routes = callsTo(graph, `${api.name}.route`);
+  check(routes.length === 1 && routes[0]?.args[0] === "$default", "the API has exactly one route, $default");
+  const fn = record(routes[0]?.args[1]);
+  check(fn.handler === "packages/functions/src/api.handler", `the API route runs ${String(fn.handler)}`);
+  const env = record(fn.environment);
+  const secret = component(graph, "sst.Secret", "ApiKey");
+  check(render(env.API_KEY) === render(secret.ref.value), `API_KEY is ${render(env.API_KEY)}, not the ApiKey secret`);
+  check(render(env.DATA_BUCKET) === "{{Data.name}}", "the API reads the Data bucket");
+  check(render(env.LATEST_PRICES_TABLE) === "{{LatestPrices.name}}", "the API reads the LatestPrices table");
+  // Bars and indicators: without both, the API answers 503 on those routes rather than failing its deploy.
+  check(
+    render(env.REDSHIFT_WORKGROUP) === "{{WarehouseWorkgroup.workgroupName}}",
+    `the API's REDSHIFT_WORKGROUP is ${render(env.REDSHIFT_WORKGROUP)}, not the warehouse workgroup`,
+  );
+  check(
+    render(env.REDSHIFT_DATABASE) === "{{WarehouseNamespace.dbName}}",
+    `the API's REDSHIFT_DATABASE is ${render(env.REDSHIFT_DATABASE)}, not the warehouse database`,
+  );
+  const grants = linkedPermissions(graph, fn.link);
+  const granted = (action: string) =>
+    grants.some((g) => g.actions.includes(action) && g.resources.includes("{{WarehouseWorkgroup.arn}}"));
+  check(
+    granted("redshift-data:ExecuteStatement") && granted("redshift-serverless:GetCredentials"),
+    "the API must be linked to ExecuteStatement and GetCredentials on the workgroup",
+  );
+  check(!granted("redshift-data:BatchExecuteStatement"), "the API only reads: no BatchExecuteStatement");
+  check(render(graph.outputs.api) === render(api.ref.url), "the stack outputs the API URL as `api`");
 }
 
 /** The dashboard is built with the deployed API's URL. */

@@ -132,6 +132,22 @@ function linkGrants(graph: Graph, origin: string, linked: unknown): Statement[] 
   }
 }
 
+/** True when one of `statements` allows `action` on `resource`, named exactly or through a trailing `*`. */
+export function grants(
+  statements: readonly { readonly actions: readonly string[]; readonly resources: readonly string[] }[],
+  action: string,
+  resource: string,
+): boolean {
+  const covers = (pattern: string) =>
+    pattern === resource || (pattern.endsWith("*") && resource.startsWith(pattern.slice(0, -1)));
+  return statements.some((s) => s.actions.includes(action) && s.resources.some(covers));
+}
+
+/** What linking these components grants a function, as SST does it. */
+export function linkedPermissions(graph: Graph, links: unknown): Statement[] {
+  return list(links).flatMap((linked) => linkGrants(graph, "a link", linked));
+}
+
 /** Statements of an IAM policy document (`$jsonStringify({ Statement: [...] })` or a plain object). */
 function fromPolicyDocument(origin: string, policy: unknown): Statement[] {
   const document = record(refMeta(policy)?.value ?? policy);

@@ -1,6 +1,9 @@
 // The wiring test's own tools: if these were wrong, its assertions would pass or fail for the wrong reasons.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { exportsName, scriptArguments } from "./assert-code";
+import { exportsName, moduleSources, requiredEnvOf, scriptArguments } from "./assert-code";
 import {
   durationSeconds,
   glueJobStateChange,
@@ -9,6 +12,7 @@ import {
   sizeMegabytes,
   sstBusPattern,
 } from "./aws-semantics";
+import { grants } from "./graph";
 import { installSstGlobals, type Ref, removeSstGlobals, render } from "./sst-globals";
 
 describe("SST values", () => {
@@ -70,6 +74,26 @@ describe("source checks", () => {
     expect(exportsName("export { handler as other };", "handler")).toBe(false);
   });
 
+  it("follow a handler's runtime imports transitively, but not type-only ones", () => {
+    const root = mkdtempSync(join(tmpdir(), "wiring-sources-"));
+    try {
+      mkdirSync(join(root, "src", "shared"), { recursive: true });
+      const write = (path: string, text: string) => writeFileSync(join(root, "src", path), text);
+      write(
+        "handler.ts",
+        'import { a } from "./shared/a.js";\nimport type { T } from "./types.js";\nexport const handler = a;\n',
+      );
+      write("shared/a.ts", 'export { b } from "./b.js";\nexport const a = () => import("../lazy.js");\n');
+      write("shared/b.ts", 'export const b = requiredEnv("DEEP_ONE");\n');
+      write("lazy.ts", 'export const l = requiredEnv("LAZY_ONE");\n');
+      write("types.ts", 'export type T = string; requiredEnv("TYPE_ONLY");\n');
+      expect(moduleSources(root, "src/handler.ts")).toHaveLength(4);
+      expect(requiredEnvOf(root, "src/handler.ts").sort()).toEqual(["DEEP_ONE", "LAZY_ONE"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("read the arguments a Glue script resolves, following a spread into its package", () => {
     const script = 'options = getResolvedOptions(argv, ["JOB_NAME", *ARG_NAMES])';
     const library = ['ARG_NAMES: tuple[str, ...] = ("curated_root", "run_id")'];
@@ -115,5 +139,17 @@ describe("the recording stand-ins", () => {
     installSstGlobals({ stage: "test" });
     const arn = member(new (standIn("sst.aws.Queue"))("Jobs"), "arn");
     expect(`${String(arn)}/x`).toMatch(/used as a plain string: use \$interpolate/);
+  });
+});
+
+describe("IAM grants", () => {
+  const statements = [{ actions: ["s3:GetObject"], resources: ["{{Data.arn}}/_control/runs/*", "{{Job.arn}}"] }];
+
+  it("cover a resource named exactly or under a trailing *, for the action granted only", () => {
+    expect(grants(statements, "s3:GetObject", "{{Data.arn}}/_control/runs/r1.json")).toBe(true);
+    expect(grants(statements, "s3:GetObject", "{{Job.arn}}")).toBe(true);
+    expect(grants(statements, "s3:GetObject", "{{Data.arn}}/_control/dirty/x.json")).toBe(false);
+    expect(grants(statements, "s3:PutObject", "{{Data.arn}}/_control/runs/r1.json")).toBe(false);
+    expect(grants(statements, "s3:GetObject", "{{Job.arn}}-other")).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import type { AlertMessage } from "./alerts/model.js";
 import type { AssetClass, Interval, Source } from "./bar.js";
 import type { JobRunState } from "./transform.js";
 import type { SeriesReadQuery } from "./warehouse/read-sql.js";
@@ -22,6 +23,13 @@ export interface ObjectStore {
   getBytes(key: string): Promise<Uint8Array | undefined>;
   /** Writes atomically: readers see the old object or the new one, never a part. */
   put(key: string, body: ObjectBody, options?: { contentType?: string }): Promise<void>;
+  /**
+   * Creates the object only if the key is free, atomically like `put`: true when this call created it, false when
+   * an object was already there or a concurrent create of the key won (its body stays). Of racing callers at most
+   * one gets true, so a write-once zone (raw/) gets one object and one ObjectCreated event per key.
+   * e.g. `if (!(await objects.putIfAbsent(key, body))) skipped++`. Small bodies only (held in memory).
+   */
+  putIfAbsent(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Every object under a prefix, in key order, paginating as needed. */
   list(prefix: string): AsyncIterable<ObjectInfo>;
@@ -137,24 +145,23 @@ export class MergeFailedError extends Error {
   }
 }
 
-export const ALERT_SEVERITIES = ["info", "warning", "error"] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+// The alert model lives in ./alerts (kinds, incident keys, builders); the port is here with the others.
+export type {
+  Alert,
+  AlertKind,
+  AlertMessage,
+  AlertResolution,
+  AlertSeverity,
+  IncidentLedger,
+  IncidentReader,
+  IncidentRecord,
+} from "./alerts/index.js";
+export { ALERT_SEVERITIES } from "./alerts/model.js";
 
-/** Something an operator should hear about. The Slack function renders it; `source` and `severity` route it. */
-export interface Alert {
-  severity: AlertSeverity;
-  /** The component that raised it: `merge`, `transform`, `validate`. */
-  source: string;
-  /** One line, e.g. `Transform run r1 FAILED`. */
-  title: string;
-  message: string;
-  /** Identifiers that help whoever follows up, e.g. `{ runId, jobRunId }`. */
-  context?: Readonly<Record<string, string | number>>;
-  /** When it happened (ISO-8601 UTC). */
-  at: string;
-}
-
-/** Alerts: SNS (→ Slack) in AWS; console + `.local/alerts.jsonl` offline. */
+/**
+ * Alerts and their resolutions: SNS (→ the slack function) in AWS; offline, Slack directly when a token is set,
+ * else console + `.local/alerts.jsonl`. Throws when the message could not be handed over.
+ */
 export interface Notifier {
-  publish(alert: Alert): Promise<void>;
+  publish(message: AlertMessage): Promise<void>;
 }

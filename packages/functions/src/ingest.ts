@@ -1,11 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context, ScheduledEvent } from "aws-lambda";
-import { SnsNotifier } from "./adapters/sns-notifier.js";
 import { ingestConfigFromEnv } from "./ingest/config.js";
 import { providerAlertsTo } from "./ingest/notify-alerts.js";
 import { type IngestTickResult, runIngestTick } from "./ingest/tick.js";
 import { providersFromEnv } from "./providers/from-env.js";
+import { alertsTopic } from "./shared/alerts.js";
 import { dataBucket } from "./shared/s3.js";
 
 const logger = new Logger({ serviceName: "ingest" });
@@ -14,12 +13,11 @@ const logger = new Logger({ serviceName: "ingest" });
 const env = process.env;
 const config = ingestConfigFromEnv(env);
 const providers = providersFromEnv(env, { logger });
-const topic = env.ALERTS_TOPIC_ARN;
 const deps = {
   objects: dataBucket(),
   providers,
   logger,
-  onProviderAlert: providerAlertsTo(topic ? new SnsNotifier(new SNSClient({}), topic) : undefined, logger),
+  onProviderAlert: providerAlertsTo(alertsTopic(env.ALERTS_TOPIC_ARN), logger),
 };
 
 /** Stop starting provider calls this long before the function times out (a call plus the writes after it). */

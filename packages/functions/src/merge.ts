@@ -1,12 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SnsAlertNotifier } from "./adapters/sns-alert-notifier.js";
-import { SnsNotifier } from "./adapters/sns-notifier.js";
 import type { GlueJobStateChange } from "./local/spark-job-runner.js";
 import { createMergeHandler, type MergeResult } from "./merge/handler.js";
 import { glueRunIdOf } from "./merge/run-id.js";
+import { alertsTopic, awsPlace, incidentLedger } from "./shared/alerts.js";
 import { requiredEnv } from "./shared/env.js";
 import { dataBucket } from "./shared/s3.js";
 import { DataApi } from "./warehouse/redshift/data-api.js";
@@ -23,7 +21,10 @@ const merge = createMergeHandler({
     bucket: requiredEnv("DATA_BUCKET"),
     copyRoleArn: requiredEnv("REDSHIFT_COPY_ROLE_ARN"),
   }),
-  notifier: new SnsAlertNotifier(new SnsNotifier(new SNSClient({}), requiredEnv("ALERTS_TOPIC_ARN"))),
+  notifier: alertsTopic(requiredEnv("ALERTS_TOPIC_ARN")),
+  // The merge reads `_control/` already (run manifests), the incident ledger included.
+  incidents: incidentLedger(),
+  place: awsPlace(),
   runIdOf: glueRunIdOf(new GlueClient({})),
   logger: new Logger({ serviceName: "merge" }),
 });

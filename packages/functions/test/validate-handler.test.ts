@@ -23,6 +23,7 @@ function failingOn(objects: ObjectStore, badKey: string): ObjectStore {
     },
     getBytes: (key) => objects.getBytes(key),
     put: (key, body, options) => objects.put(key, body, options),
+    putIfAbsent: (key, body, options) => objects.putIfAbsent(key, body, options),
     delete: (key) => objects.delete(key),
     list: (prefix) => objects.list(prefix),
   };

@@ -116,6 +116,17 @@ describe("FolderObjectStore", () => {
     expect(await store.removeAbandonedTempFiles()).toBe(0);
   });
 
+  it("leaves no temp file behind when putIfAbsent wins or loses", async () => {
+    expect(await store.putIfAbsent("raw/p/a.json", "first")).toBe(true);
+    expect(await store.putIfAbsent("raw/p/a.json", "second")).toBe(false);
+    expect(await readdir(path.join(root, "raw", "p"))).toEqual(["a.json"]);
+  });
+
+  it("refuses putIfAbsent on a key that names a folder of keys instead of calling it present", async () => {
+    await store.put("raw/p/a.json", "x");
+    await expect(store.putIfAbsent("raw/p", "y")).rejects.toThrow(InvalidObjectKeyError);
+  });
+
   it("treats a folder as no object", async () => {
     await store.put("a/b/c.txt", "x");
     expect(await store.head("a/b")).toBeUndefined();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream, type Dirent } from "node:fs";
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { type FileHandle, link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -99,7 +99,7 @@ export class FolderObjectStore implements ObjectStore {
     const dir = path.dirname(file);
     await mkdir(dir, { recursive: true });
     // Same folder as the target so the rename is atomic (same file system); readers see old or new, never a part.
-    const temp = path.join(dir, `.put-${randomBytes(8).toString("hex")}.tmp`);
+    const temp = tempFileIn(dir);
     try {
       // pipeline gives backpressure and complete writes; a stream body is piped as is, without a generator hop.
       const source = body instanceof Readable ? body : chunksOf(body);
@@ -109,6 +109,33 @@ export class FolderObjectStore implements ObjectStore {
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
+    }
+  }
+
+  /**
+   * The whole body goes to a temp file first, then `link` gives it the key's name: unlike `rename`, a link never
+   * replaces an existing file (EEXIST), and it appears complete or not at all, so readers never see a part and of
+   * racing callers exactly one wins. Needs a file system with hard links (any local disk Node runs on).
+   */
+  async putIfAbsent(key: string, body: Uint8Array | string, _options?: { contentType?: string }): Promise<boolean> {
+    const file = this.pathOf(key);
+    const dir = path.dirname(file);
+    await mkdir(dir, { recursive: true });
+    const temp = tempFileIn(dir);
+    try {
+      await writeFile(temp, body, { flag: "wx" });
+      try {
+        await link(temp, file);
+      } catch (err) {
+        if (errorCode(err) !== "EEXIST") throw err;
+        // A folder under that name is no object: S3 would accept the key, so say so rather than "present".
+        if ((await stat(file)).isDirectory()) throw new InvalidObjectKeyError(key, "a folder of keys has this name");
+        return false;
+      }
+      this.etags.delete(file);
+      return true;
+    } finally {
+      await rm(temp, { force: true });
     }
   }
 
@@ -202,8 +229,17 @@ async function* chunksOf(body: ObjectBody): AsyncGenerator<Uint8Array> {
   else for await (const chunk of body) yield chunk;
 }
 
+/** A fresh temp-file path in `dir` (same folder as the target: a rename or link there stays on one file system). */
+function tempFileIn(dir: string): string {
+  return path.join(dir, `.put-${randomBytes(8).toString("hex")}.tmp`);
+}
+
+function errorCode(err: unknown): unknown {
+  return typeof err === "object" && err !== null && "code" in err ? err.code : undefined;
+}
+
 function isMissing(err: unknown): boolean {
-  const code = typeof err === "object" && err !== null && "code" in err ? err.code : undefined;
+  const code = errorCode(err);
   return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
 }
 

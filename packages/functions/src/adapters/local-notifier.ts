@@ -1,8 +1,9 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Alert, Notifier } from "@market-data/core/ports";
+import { alertText, incidentAfter, maskMessage } from "@market-data/core/alerts/index";
+import type { AlertMessage, IncidentLedger, Notifier } from "@market-data/core/ports";
 
-/** Where the offline notifier also writes: a line on the console per alert. */
+/** Where the offline notifier also writes: a few lines on the console per alert. */
 export interface AlertConsole {
   error(message: string): void;
   warn(message: string): void;
@@ -10,21 +11,29 @@ export interface AlertConsole {
 }
 
 /**
- * Alerts offline: one JSON line per alert appended to a file (`.local/alerts.jsonl`), and a line on the console.
- * Appends are whole lines, so a reader never sees half an alert.
+ * Alerts offline without Slack: one JSON line per alert or resolution appended to a file (`.local/alerts.jsonl`),
+ * and the alert as text on the console (what Slack would show). Appends are whole lines, so a reader never sees
+ * half an alert. With a ledger it also keeps the open incidents, as the slack function does in AWS, so publishers
+ * resolve only what is open.
  */
 export class LocalNotifier implements Notifier {
   constructor(
     readonly path: string,
     private readonly out: AlertConsole = console,
+    private readonly incidents?: IncidentLedger,
   ) {}
 
-  async publish(alert: Alert): Promise<void> {
+  async publish(message: AlertMessage): Promise<void> {
+    const masked = maskMessage(message);
     await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, `${JSON.stringify(alert)}\n`, "utf8");
-    const line = `[alert ${alert.severity}] ${alert.source}: ${alert.title} — ${alert.message}`;
-    if (alert.severity === "error") this.out.error(line);
-    else if (alert.severity === "warning") this.out.warn(line);
-    else this.out.info(line);
+    await appendFile(this.path, `${JSON.stringify(masked)}\n`, "utf8");
+    const text = alertText(masked);
+    if (masked.type === "resolved") this.out.info(text);
+    else if (masked.severity === "error") this.out.error(text);
+    else if (masked.severity === "warning") this.out.warn(text);
+    else this.out.info(text);
+    if (this.incidents === undefined) return;
+    if (masked.type === "resolved") await this.incidents.delete(masked.incidentKey);
+    else await this.incidents.put(incidentAfter(await this.incidents.get(masked.incidentKey), masked));
   }
 }

@@ -138,6 +138,37 @@ export function runObjectStoreContract({ make, destroy }: ObjectStoreContractOpt
       expect(await keysOf(store.list(`${base}raw/csv/`))).toEqual([...keys].sort(byUtf8));
     });
 
+    it("creates an object with putIfAbsent only when the key is free, and never replaces one", async () => {
+      const key = `${base}raw/alphavantage/IBM-20240701T000000Z.json`;
+      expect(await store.putIfAbsent(key, '{"v":1}', { contentType: "application/json" })).toBe(true);
+      expect(await store.putIfAbsent(key, '{"v":2}')).toBe(false);
+      expect(await store.putIfAbsent(key, new TextEncoder().encode('{"v":3}'))).toBe(false);
+      expect(text(await store.getBytes(key))).toBe('{"v":1}');
+
+      await store.put(`${base}raw/put-first.json`, "by put");
+      expect(await store.putIfAbsent(`${base}raw/put-first.json`, "by putIfAbsent")).toBe(false);
+      expect(text(await store.getBytes(`${base}raw/put-first.json`))).toBe("by put");
+
+      await store.delete(key);
+      expect(await store.putIfAbsent(key, "again")).toBe(true);
+      expect(text(await store.getBytes(key))).toBe("again");
+      expect(await keysOf(store.list(`${base}raw/`))).toEqual([
+        `${base}raw/alphavantage/IBM-20240701T000000Z.json`,
+        `${base}raw/put-first.json`,
+      ]);
+    });
+
+    it("lets exactly one of racing putIfAbsent callers create the object, whose body stays whole", async () => {
+      for (let round = 0; round < 5; round++) {
+        const key = `${base}race/${round}.json`;
+        const bodies = Array.from({ length: 8 }, (_, i) => `${`writer ${i} `.repeat(2_000)}\n`);
+        const created = await Promise.all(bodies.map((body) => store.putIfAbsent(key, body)));
+        expect(created.filter(Boolean)).toHaveLength(1);
+        expect(text(await store.getBytes(key))).toBe(bodies[created.indexOf(true)]);
+      }
+      expect(await keysOf(store.list(`${base}race/`))).toHaveLength(5);
+    });
+
     it("never lets a reader see a partly written object", async () => {
       const key = `${base}atomic.jsonl`;
       const oldBody = "old\n".repeat(50_000);

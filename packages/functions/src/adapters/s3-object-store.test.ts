@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { ObjectNotFoundError } from "@market-data/core/ports";
 import { describe, expect, it, vi } from "vitest";
-import { asByteStream, isS3NotFound, S3ObjectStore, toObjectInfo } from "./s3-object-store.js";
+import { asByteStream, isConditionalCreateLost, isS3NotFound, S3ObjectStore, toObjectInfo } from "./s3-object-store.js";
 
 // The wire protocol is proven against moto in its own issue; here a stubbed `send` checks the mapping
 // between the port and the S3 commands (which command, which fields, which errors mean "absent").
@@ -48,6 +48,15 @@ describe("S3ObjectStore helpers", () => {
     expect(isS3NotFound(s3Error("NoSuchBucket", 404))).toBe(false);
     expect(isS3NotFound(s3Error("InternalError", 500))).toBe(false);
     expect(isS3NotFound("NotFound")).toBe(false);
+  });
+
+  it("knows a lost conditional create (412, 409 ConditionalRequestConflict) but not S3's other 409s", () => {
+    expect(isConditionalCreateLost(s3Error("PreconditionFailed", 412))).toBe(true);
+    expect(isConditionalCreateLost(s3Error("Unknown", 412))).toBe(true);
+    expect(isConditionalCreateLost(s3Error("ConditionalRequestConflict", 409))).toBe(true);
+    expect(isConditionalCreateLost(s3Error("OperationAborted", 409))).toBe(false);
+    expect(isConditionalCreateLost(s3Error("AccessDenied", 403))).toBe(false);
+    expect(isConditionalCreateLost(undefined)).toBe(false);
   });
 
   it("reads a Node stream, a web ReadableStream and an absent body as bytes", async () => {
@@ -133,6 +142,33 @@ describe("S3ObjectStore (stubbed client)", () => {
       ContentType: "application/json",
     });
     expect(sent[1]).toBeInstanceOf(DeleteObjectCommand);
+  });
+
+  it("creates with a conditional PutObject (If-None-Match: *) and reports who won", async () => {
+    const replies = [undefined, s3Error("PreconditionFailed", 412), s3Error("ConditionalRequestConflict", 409)];
+    const { store, sent } = stubbed(() => {
+      const reply = replies.shift();
+      if (reply !== undefined) throw reply;
+      return {};
+    });
+    expect(await store.putIfAbsent("raw/a.json", "{}", { contentType: "application/json" })).toBe(true);
+    expect(await store.putIfAbsent("raw/a.json", "{}")).toBe(false);
+    expect(await store.putIfAbsent("raw/a.json", "{}")).toBe(false);
+    expect((sent[0] as PutObjectCommand).input).toMatchObject({
+      Bucket: "data",
+      Key: "raw/a.json",
+      Body: "{}",
+      ContentType: "application/json",
+      IfNoneMatch: "*",
+    });
+    expect(sent.every((c) => c instanceof PutObjectCommand && c.input.IfNoneMatch === "*")).toBe(true);
+  });
+
+  it("keeps other errors of a conditional create errors", async () => {
+    const { store } = stubbed(() => {
+      throw s3Error("OperationAborted", 409);
+    });
+    await expect(store.putIfAbsent("raw/a.json", "{}")).rejects.toThrow("OperationAborted");
   });
 
   it("streams an AsyncIterable body through lib-storage's Upload (one PutObject when it is small)", async () => {

@@ -81,6 +81,28 @@ export class S3ObjectStore implements ObjectStore {
     await upload.done();
   }
 
+  /**
+   * A conditional PutObject (`If-None-Match: *`): S3 refuses it with 412 PreconditionFailed when the key exists,
+   * and with 409 ConditionalRequestConflict while another conditional write of the key is in flight, which is
+   * about to create it. Either way this caller did not create the object.
+   */
+  async putIfAbsent(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<boolean> {
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Body: body,
+      ContentType: options?.contentType,
+      IfNoneMatch: "*",
+    });
+    try {
+      await this.client.send(command);
+      return true;
+    } catch (err) {
+      if (isConditionalCreateLost(err)) return false;
+      throw err;
+    }
+  }
+
   /** S3 answers 204 for a missing key too, so deleting twice is fine. */
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -125,6 +147,18 @@ export function isS3NotFound(err: unknown): boolean {
   if (name === "NoSuchBucket") return false;
   const meta = "$metadata" in err ? err.$metadata : undefined;
   return typeof meta === "object" && meta !== null && "httpStatusCode" in meta && meta.httpStatusCode === 404;
+}
+
+/**
+ * True when S3 refused an `If-None-Match: *` write because the key exists (412) or is being created (409
+ * ConditionalRequestConflict, by name: S3's other 409s, such as OperationAborted, are faults to retry).
+ */
+export function isConditionalCreateLost(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const name = "name" in err ? err.name : undefined;
+  if (name === "PreconditionFailed" || name === "ConditionalRequestConflict") return true;
+  const meta = "$metadata" in err ? err.$metadata : undefined;
+  return typeof meta === "object" && meta !== null && "httpStatusCode" in meta && meta.httpStatusCode === 412;
 }
 
 /**

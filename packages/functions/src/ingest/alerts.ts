@@ -1,8 +1,9 @@
 import type { ProviderErrorCode, ProviderId } from "@market-data/core/providers/types";
 
 /**
- * A provider alert, as the ingest schedule raises it. Deliberately a small local type: the alerting issue defines
- * the real alert model in packages/core concurrently; this maps onto its "provider" kinds once it lands.
+ * A provider alert, as the ingest schedule raises it: the schedule's own record of a failing streak. It becomes
+ * the core alert model's `provider_throttled` / `provider_failing` alert (`providerAlert`) when published; see
+ * notify-alerts.ts.
  */
 export interface ProviderAlert {
   kind: "provider_symbol_failing" | "provider_symbol_unknown";

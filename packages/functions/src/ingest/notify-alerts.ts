@@ -1,23 +1,39 @@
-import type { Notification } from "../adapters/sns-notifier.js";
+import { type Alert, providerAlert } from "@market-data/core/alerts/index";
+import type { Notifier } from "@market-data/core/ports";
 import type { ProviderLogger } from "../providers/types.js";
 import type { OnProviderAlert, ProviderAlert } from "./alerts.js";
 
-/** A provider alert as a notifier message: the alert itself as the body, its severity and incident as attributes. */
-export function notificationOf(alert: ProviderAlert): Notification {
-  return {
-    subject: `[${alert.severity}] ${alert.summary}`,
-    message: JSON.stringify(alert, null, 2),
-    attributes: { severity: alert.severity, source: "ingest", kind: alert.kind, incidentKey: alert.incidentKey },
-  };
+/** The schedule's provider alert in the core alert model (one incident per provider and symbol). */
+export function alertOfProvider(alert: ProviderAlert, at: string): Alert {
+  return providerAlert(
+    {
+      provider: alert.provider,
+      symbol: alert.symbol,
+      code: alert.facts.code,
+      severity: alert.severity,
+      summary: alert.summary,
+      lastError: alert.facts.lastError,
+      consecutiveFailures: alert.facts.consecutiveFailures,
+      since: alert.facts.since,
+      stateKey: alert.facts.stateKey,
+    },
+    at,
+  );
 }
 
-/** Sends provider alerts through a notifier (SNS in AWS); without one, logs them at ERROR so they still show. */
+/**
+ * Sends provider alerts through a notifier (SNS in AWS, the offline notifier locally) and logs each at ERROR as
+ * `PROVIDER_ALERT`. A notifier that fails makes this throw: the tick then counts a fault and leaves the symbol's
+ * state unwritten, so the alert is raised again next tick rather than lost.
+ */
 export function providerAlertsTo(
-  notifier: { notify(notification: Notification): Promise<unknown> } | undefined,
+  notifier: Notifier | undefined,
   logger: ProviderLogger,
+  now: () => Date = () => new Date(),
 ): OnProviderAlert {
   return async (alert) => {
-    logger.error("PROVIDER_ALERT", { alert });
-    if (notifier) await notifier.notify(notificationOf(alert));
+    const published = alertOfProvider(alert, now().toISOString());
+    logger.error("PROVIDER_ALERT", { alert: published });
+    if (notifier) await notifier.publish(published);
   };
 }

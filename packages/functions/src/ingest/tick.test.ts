@@ -134,6 +134,31 @@ describe("runIngestTick", () => {
     }
   });
 
+  it("creates each raw object once when two runs of the same tick overlap (both saw the key absent)", async () => {
+    // Every raw head answers "absent", as it does for two runs that both checked before either wrote; a raw write
+    // that replaced an object would be a second ObjectCreated event, so the store records each create it makes.
+    const created: string[] = [];
+    const racing: ObjectStore = Object.create(objects) as ObjectStore;
+    racing.head = async (key) => (key.startsWith("raw/") ? undefined : objects.head(key));
+    racing.put = async (key, body, options) => {
+      if (key.startsWith("raw/")) created.push(key);
+      return objects.put(key, body, options);
+    };
+    racing.putIfAbsent = async (key, body, options) => {
+      const won = await objects.putIfAbsent(key, body, options);
+      if (won && key.startsWith("raw/")) created.push(key);
+      return won;
+    };
+    const [first, second] = await Promise.all([tick({ store: racing }), tick({ store: racing })]);
+    const written = await rawObjects();
+    expect(created.sort()).toEqual([...written.keys()].sort());
+    expect(written.size).toBe(3);
+    // Both fetched (neither saw the other's object), and each key went to whichever run created it first.
+    const outcomes = [...(first?.outcomes ?? []), ...(second?.outcomes ?? [])];
+    expect(outcomes.filter((o) => o.status === "written")).toHaveLength(3);
+    expect(outcomes.filter((o) => o.status === "present")).toHaveLength(3);
+  });
+
   it("isolates a failing symbol, alerts once when the streak reaches the threshold, and forgets it on recovery", async () => {
     fake.inject({ fault: "error", symbol: "MSFT", times: 100 });
     const day = 86_400_000;
@@ -197,9 +222,9 @@ describe("runIngestTick", () => {
 
   it("finishes the other symbols when the bucket fails one write, then throws so the schedule retries", async () => {
     const failing: ObjectStore = Object.create(objects) as ObjectStore;
-    failing.put = async (key, body, options) => {
+    failing.putIfAbsent = async (key, body, options) => {
       if (key.includes("symbol=MSFT/")) throw new Error("S3 is down for MSFT");
-      return objects.put(key, body, options);
+      return objects.putIfAbsent(key, body, options);
     };
     const error = await tick({ store: failing }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IngestFaultError);

@@ -34,7 +34,8 @@ export interface SymbolOutcome {
   provider: ProviderId;
   symbol: string;
   /**
-   * `written`: fetched and stored; `present`: the period's object was already there (a re-run); `deferred`: no
+   * `written`: fetched and stored; `present`: the period's object was already there (a re-run) or a concurrent
+   * tick created it first; `deferred`: no
    * budget left before the deadline, the next tick takes it; `failed`: the provider failed it (retries exhausted or
    * not retryable); `unknown`: the provider does not know the symbol (reported once, then skipped); `fault`: the
    * bucket failed (an infrastructure fault: the tick throws after finishing the other symbols).
@@ -66,8 +67,9 @@ export class IngestFaultError extends AggregateError {
 /**
  * One tick of the ingest schedule: for every configured provider and symbol, the newest bars of the tick's period,
  * within the provider's rate budget, written untouched to `raw/<provider>/…/date=…/<symbol>-<period>.json`, where
- * the bucket's notification takes them into the normal validate path. The key derives from the period, and a key
- * already present is not fetched again, so a re-run of the same tick writes nothing twice and spends no budget.
+ * the bucket's notification takes them into the normal validate path. The key derives from the period, a key
+ * already present is not fetched again, and a raw object is only ever created (`putIfAbsent`), never replaced, so a
+ * re-run of the same tick, even one running at the same time, writes nothing twice.
  * A failing symbol never stops the others: its streak is remembered under `_control/providers/…` and raises one
  * provider alert when it reaches `alertAfterFailures`; a symbol the provider does not know is reported once and
  * then skipped until its state object is deleted.
@@ -154,10 +156,12 @@ async function pullSymbol(
     for (const slice of provider.slices(symbol, source.interval)) {
       const key = providerRawKey(slice, period);
       keys.push(key);
+      // Present already: a re-run spends no budget on it.
       if ((await deps.objects.head(key)) !== undefined) continue;
       const payload = await provider.fetchSlice(slice, ctx.deadline === undefined ? {} : { deadline: ctx.deadline });
-      await deps.objects.put(key, payload.body, { contentType: "application/json" });
-      fetched++;
+      // A conditional create, not a put: a tick overlapping this one (a retry of a slow run) may have written the key
+      // since the head, and its object stays, so the key gets one object and the pipeline one ObjectCreated event.
+      if (await deps.objects.putIfAbsent(key, payload.body, { contentType: "application/json" })) fetched++;
     }
     if (state !== undefined) {
       await clearState(deps.objects, source.provider, symbol);

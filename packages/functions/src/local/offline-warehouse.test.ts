@@ -73,7 +73,7 @@ describe("offline warehouse", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(alerts.map((a: { title: string }) => a.title)).toEqual([
+    expect(alerts.map((a: { summary: string }) => a.summary)).toEqual([
       "Transform run jr_local_r3 FAILED",
       "Merge of run missing failed",
     ]);

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { ObjectStore } from "@market-data/core/ports";
+import type { IncidentReader, Notifier, ObjectStore } from "@market-data/core/ports";
 import { type AlertConsole, LocalNotifier } from "../adapters/local-notifier.js";
 import { createMergeHandler, type MergeResult } from "../merge/handler.js";
 import { localRunIdOf } from "../merge/run-id.js";
@@ -18,6 +18,9 @@ export interface OfflineWarehouseOptions {
   databaseUrl?: string;
   /** Where alerts are printed besides `<root>/alerts.jsonl` (default `console`). */
   alertConsole?: AlertConsole;
+  /** The runtime's notifier and open incidents (default: a LocalNotifier on `<root>/alerts.jsonl`, none). */
+  notifier?: Notifier;
+  incidents?: IncidentReader;
 }
 
 /** The warehouse slice of the offline runtime: the database, and the merge handler on the job's events. */
@@ -48,7 +51,9 @@ export async function startOfflineWarehouse(options: OfflineWarehouseOptions): P
   const merge = createMergeHandler({
     objects: options.objects,
     warehouse,
-    notifier: new LocalNotifier(join(options.root, "alerts.jsonl"), options.alertConsole),
+    notifier: options.notifier ?? new LocalNotifier(join(options.root, "alerts.jsonl"), options.alertConsole),
+    ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
+    place: { kind: "local", bucketRoot: join(options.root, "bucket"), logDir: join(options.root, "logs", "transform") },
     runIdOf: localRunIdOf,
     logger,
   });

@@ -4,12 +4,15 @@ import { serve } from "@hono/node-server";
 import type { LatestPriceStore, ObjectStore } from "@market-data/core";
 import { keys, objectIdOf } from "@market-data/core";
 import { FolderObjectStore } from "../adapters/folder-object-store.js";
+import type { AlertConsole } from "../adapters/local-notifier.js";
 import { openLatestPriceStore } from "../adapters/pglite-latest-prices.js";
 import { createApp } from "../api/app.js";
+import { providerAlertsTo } from "../ingest/notify-alerts.js";
 import { type StartTransformResult, startTransform } from "../transform/start-transform.js";
 import { createValidateHandler } from "../validate/handler.js";
 import type { ObjectOutcome } from "../validate/validate-object.js";
 import { startIngestSchedule } from "./ingest-schedule.js";
+import { type OfflineAlerts, startOfflineAlerts } from "./offline-notifier.js";
 import { startOfflineWarehouse } from "./offline-warehouse.js";
 import { LocalQueue } from "./queue.js";
 import { type RawFileSeen, RawWatcher } from "./raw-watcher.js";
@@ -39,6 +42,10 @@ export interface LocalRuntimeOptions {
   ingestEveryMs?: number;
   /** Told of every "Glue Job State Change" event the offline job runner emits. */
   onJobEvent?: (event: GlueJobStateChange) => void;
+  /** Where alerts are printed (default `console`); they also go to Slack or `<root>/alerts.jsonl`. */
+  alertConsole?: AlertConsole;
+  /** Read for `SLACK_BOT_TOKEN`, `SLACK_CHANNEL`, `SLACK_API_URL` (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface LocalRuntime {
@@ -51,6 +58,8 @@ export interface LocalRuntime {
   readonly outcomes: ObjectOutcome[];
   /** Job state events emitted so far. */
   readonly jobEvents: GlueJobStateChange[];
+  /** Alerts published since start, where they go, the open incidents. */
+  readonly alerts: Pick<OfflineAlerts, "where" | "published" | "incidents">;
   /** Resolves when every file under raw/ has been announced and its message processed or dead-lettered. */
   settle(): Promise<void>;
   /**
@@ -62,6 +71,8 @@ export interface LocalRuntime {
 }
 
 const BUCKET = "local-bucket";
+/** Receives before a message is dead-lettered (the stacks' MAX_RECEIVES); the DLQ alert fires on the last one. */
+const MAX_RECEIVES = 5;
 
 /**
  * The offline stand-in for S3 notifications + SQS + Lambda + API Gateway: watches `<root>/bucket/raw/`, delivers
@@ -75,16 +86,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const prices = await openLatestPriceStore(join(root, "pglite"));
   const logger = new Logger({ serviceName: "validate", logLevel: options.logLevel ?? "INFO" });
   const outcomes: ObjectOutcome[] = [];
+  const alerts = startOfflineAlerts({
+    root,
+    objects,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.alertConsole ? { out: options.alertConsole } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
 
   const queue = new LocalQueue({
     dlqDir: join(root, "dlq"),
+    maxReceives: MAX_RECEIVES,
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
   });
   const handler = createValidateHandler(
     { objects, prices },
     {
       logger,
-      onRecordFailure: (record, error) => queue.noteError(record.messageId, error),
+      alerting: { publisher: alerts.publisher, place: { kind: "local", bucketRoot: join(root, "bucket") } },
+      onRecordFailure: (record, error) => {
+        queue.noteError(record.messageId, error);
+        alerts.onReceiveFailed(record, error, MAX_RECEIVES);
+      },
       onObject: (outcome) => {
         outcomes.push(outcome);
         options.onObject?.(outcome);
@@ -115,17 +138,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   await watcher.start();
 
   // Provider pulls (Alpha Vantage, CoinGecko) write raw payloads, which the watcher then validates like any drop.
+  const ingestLogger = new Logger({ serviceName: "ingest", logLevel: options.logLevel ?? "INFO" });
   const ingest =
     (options.ingestEveryMs ?? 3_600_000) > 0
       ? startIngestSchedule({
           objects,
           everyMs: options.ingestEveryMs ?? 3_600_000,
-          logger: new Logger({ serviceName: "ingest", logLevel: options.logLevel ?? "INFO" }),
+          logger: ingestLogger,
+          onProviderAlert: providerAlertsTo(alerts.notifier, ingestLogger),
         })
       : undefined;
 
   // The warehouse (PGlite under <root>/warehouse, or DATABASE_URL): each SUCCEEDED job event is merged into it.
-  const warehouse = await startOfflineWarehouse({ root, objects, logLevel: options.logLevel ?? "INFO" });
+  const warehouse = await startOfflineWarehouse({
+    root,
+    objects,
+    logLevel: options.logLevel ?? "INFO",
+    notifier: alerts.notifier,
+    incidents: alerts.incidents,
+  });
 
   const jobEvents: GlueJobStateChange[] = [];
   const transformLogger = new Logger({ serviceName: "start-transform", logLevel: options.logLevel ?? "INFO" });
@@ -179,6 +210,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     queue,
     outcomes,
     jobEvents,
+    alerts,
     async runTransform() {
       if (!jobs) return undefined;
       await ticking;

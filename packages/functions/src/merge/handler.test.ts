@@ -1,16 +1,17 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { GetJobRunCommand, GlueClient } from "@aws-sdk/client-glue";
 import { PGlite } from "@electric-sql/pglite";
-import type { Alert, Notifier, Warehouse } from "@market-data/core/ports";
+import { incidentAfter } from "@market-data/core/alerts/index";
+import type { AlertMessage, Notifier, Warehouse } from "@market-data/core/ports";
 import { MergeFailedError } from "@market-data/core/ports";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixtureObjects, tableContents } from "../../test/warehouse-fixtures.js";
 import { FolderObjectStore } from "../adapters/folder-object-store.js";
-import { LocalNotifier } from "../adapters/local-notifier.js";
+import { MemoryIncidentLedger } from "../adapters/memory-incidents.js";
 import type { GlueJobStateChange, GlueJobStateChangeDetail } from "../local/spark-job-runner.js";
 import { PostgresWarehouse } from "../warehouse/postgres-warehouse.js";
 import { PgliteClient } from "../warehouse/sql-client.js";
@@ -40,9 +41,9 @@ function glueEvent(detail: Partial<GlueJobStateChangeDetail>): GlueJobStateChang
 }
 
 class RecordingNotifier implements Notifier {
-  readonly alerts: Alert[] = [];
-  async publish(alert: Alert): Promise<void> {
-    this.alerts.push(alert);
+  readonly alerts: AlertMessage[] = [];
+  async publish(message: AlertMessage): Promise<void> {
+    this.alerts.push(message);
   }
 }
 
@@ -70,6 +71,7 @@ const handlerWith = (over: Partial<Parameters<typeof createMergeHandler>[0]> = {
     runIdOf: localRunIdOf,
     logger,
     now: () => new Date("2024-03-01T10:05:01Z"),
+    place: { kind: "aws", region: "eu-west-1" },
     ...over,
   });
 
@@ -94,15 +96,27 @@ describe("merge handler", () => {
   ] as const)("alerts on a %s run and merges nothing", async (state, severity, message) => {
     const result = await handlerWith()(glueEvent({ state, severity, message, jobRunId: "jr_0123abcd" }));
     expect(result).toEqual({ status: "job-failed", state, jobRunId: "jr_0123abcd" });
-    expect(notifier.alerts).toEqual([
+    expect(notifier.alerts).toMatchObject([
       {
-        severity: "error",
-        source: "merge",
-        title: `Transform run jr_0123abcd ${state}`,
-        message,
-        context: { jobName: "market-data-dev-transform", jobRunId: "jr_0123abcd", state },
+        type: "alert",
+        kind: { FAILED: "job_failed", TIMEOUT: "job_timed_out", STOPPED: "job_stopped" }[state],
+        severity: state === "STOPPED" ? "warning" : "error",
+        incidentKey: "job:market-data-dev-transform",
+        source: "transform",
+        summary: `Transform run jr_0123abcd ${state}`,
+        detail: message,
+        facts: [
+          { label: "Job", value: "market-data-dev-transform" },
+          { label: "Job run", value: "jr_0123abcd" },
+          { label: "State", value: state },
+        ],
         at: "2024-03-01T10:05:01.000Z",
       },
+    ]);
+    // The run's page in Glue Studio and its error log stream, in the event's region.
+    expect(notifier.alerts[0]?.links.map((link) => link.url)).toEqual([
+      "https://eu-west-1.console.aws.amazon.com/gluestudio/home?region=eu-west-1#/job/market-data-dev-transform/run/jr_0123abcd",
+      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws-glue$252Fjobs$252Ferror/log-events/jr_0123abcd",
     ]);
     expect(await db.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'market_data'")).toMatchObject({
       rows: [],
@@ -120,10 +134,16 @@ describe("merge handler", () => {
     expect(error).toBeInstanceOf(MergeFailedError);
     expect(notifier.alerts).toMatchObject([
       {
+        kind: "merge_failed",
         severity: "error",
-        title: "Merge of run r1 failed",
-        message: 'merge of run r1 failed and was rolled back: null value in column "ts" violates not-null constraint',
-        context: { runId: "r1", jobRunId: "jr_local_r1" },
+        incidentKey: "merge:market-data-dev-transform",
+        summary: "Merge of run r1 failed",
+        detail: 'merge of run r1 failed and was rolled back: null value in column "ts" violates not-null constraint',
+        facts: [
+          { label: "Job", value: "market-data-dev-transform" },
+          { label: "Job run", value: "jr_local_r1" },
+          { label: "Run", value: "r1" },
+        ],
       },
     ]);
   });
@@ -133,7 +153,7 @@ describe("merge handler", () => {
     try {
       const handle = handlerWith({ objects: new FolderObjectStore(empty) });
       await expect(handle(glueEvent({}))).rejects.toThrow("run r1 succeeded but wrote no manifest");
-      expect(notifier.alerts.map((a) => a.title)).toEqual(["Merge of run r1 failed"]);
+      expect(notifier.alerts.map((a) => a.summary)).toEqual(["Merge of run r1 failed"]);
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
@@ -143,7 +163,7 @@ describe("merge handler", () => {
     await expect(handlerWith()(glueEvent({ jobRunId: "jr_9f8e" }))).rejects.toThrow(
       /no run id found for Glue job run jr_9f8e/,
     );
-    expect(notifier.alerts.map((a) => a.title)).toEqual(["Merge of run jr_9f8e failed"]);
+    expect(notifier.alerts.map((a) => a.summary)).toEqual(["Merge of run jr_9f8e failed"]);
   });
 
   it("still throws the merge's error when the alert cannot be sent", async () => {
@@ -177,31 +197,37 @@ describe("run id resolvers", () => {
   });
 });
 
-describe("LocalNotifier", () => {
-  it("appends one JSON line per alert and prints one line", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "alerts-"));
-    const lines: string[] = [];
-    const out = {
-      error: (l: string) => lines.push(l),
-      warn: (l: string) => lines.push(l),
-      info: (l: string) => lines.push(l),
+describe("resolutions after a merged run", () => {
+  it("resolves the job's and the merge's open incidents, and nothing that is not open", async () => {
+    const incidents = new MemoryIncidentLedger();
+    const failing: Warehouse = {
+      migrate: async () => ({ applied: [] }),
+      merge: async (request) => {
+        throw new MergeFailedError(request.runId, "connection reset");
+      },
     };
-    const local = new LocalNotifier(join(dir, "nested", "alerts.jsonl"), out);
-    const alert: Alert = {
-      severity: "error",
-      source: "merge",
-      title: "Merge of run r1 failed",
-      message: "boom",
-      at: "2024-03-01T10:05:01Z",
-    };
-    await local.publish(alert);
-    await local.publish({ ...alert, severity: "warning", title: "second" });
-    const written = (await readFile(join(dir, "nested", "alerts.jsonl"), "utf8")).trim().split("\n");
-    expect(written.map((l) => JSON.parse(l))).toEqual([alert, { ...alert, severity: "warning", title: "second" }]);
-    expect(lines).toEqual([
-      "[alert error] merge: Merge of run r1 failed — boom",
-      "[alert warning] merge: second — boom",
+    // A failed run, then a failed merge: each alert opens its incident (as the slack function records it).
+    await handlerWith({ incidents })(glueEvent({ state: "FAILED", jobRunId: "jr_1", message: "OOM" }));
+    await handlerWith({ warehouse: failing, incidents })(glueEvent({})).catch(() => undefined);
+    for (const message of notifier.alerts) {
+      if (message.type === "alert") await incidents.put(incidentAfter(undefined, message));
+    }
+    expect([...incidents.records.keys()].sort()).toEqual([
+      "job:market-data-dev-transform",
+      "merge:market-data-dev-transform",
     ]);
-    await rm(dir, { recursive: true, force: true });
+    notifier.alerts.length = 0;
+
+    await handlerWith({ incidents })(glueEvent({}));
+    expect(notifier.alerts.map((m) => [m.type, m.incidentKey])).toEqual([
+      ["resolved", "job:market-data-dev-transform"],
+      ["resolved", "merge:market-data-dev-transform"],
+    ]);
+
+    // Nothing open (the deliverer closed both): the next success publishes nothing.
+    incidents.records.clear();
+    notifier.alerts.length = 0;
+    await handlerWith({ incidents })(glueEvent({}));
+    expect(notifier.alerts).toEqual([]);
   });
 });

@@ -1,12 +1,20 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { isRawObjectKey } from "@market-data/core";
+import { QUALITY_MARKER } from "@market-data/core/alerts/index";
 import type { SQSBatchResponse, SQSEvent, SQSHandler, SQSRecord } from "aws-lambda";
+import { recordObjectMetrics } from "./metrics.js";
+import { publishQualityAlerts, type QualityAlerting } from "./quality-alerts.js";
 import { objectKeysOf } from "./s3-event.js";
 import { type ObjectOutcome, type ValidateDeps, validateObject } from "./validate-object.js";
 
 export interface ValidateHandlerOptions {
   logger: Logger;
+  /** EMF metrics per object (docs/observability.md), flushed at the end of each invocation. */
+  metrics?: Metrics;
+  /** Quality-gate alerts and their resolutions; without it failures are only logged (QUALITY=FAIL). */
+  alerting?: QualityAlerting;
   /** Told of every failed message with its error (the offline runtime keeps it for the dead-letter folder). */
   onRecordFailure?: (record: SQSRecord, error: unknown) => void;
   /** Told of every object processed (the offline runtime's progress and summary). */
@@ -29,9 +37,12 @@ export function createValidateHandler(deps: ValidateDeps, options: ValidateHandl
           logger.warn("ignoring an object outside raw/", { key });
           continue;
         }
+        const started = performance.now();
         const outcome = await validateObject(deps, key);
         logOutcome(logger, outcome);
+        if (options.metrics) recordObjectMetrics(options.metrics, outcome, performance.now() - started);
         options.onObject?.(outcome);
+        if (options.alerting) await publishQualityAlerts(options.alerting, outcome);
       }
     } catch (error) {
       logger.error("validate failed; the message will be retried", { messageId: record.messageId, error });
@@ -40,11 +51,16 @@ export function createValidateHandler(deps: ValidateDeps, options: ValidateHandl
     }
   };
 
-  return async (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, {
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    try {
+      return await processPartialResponse(event, recordHandler, processor, {
+        processInParallel: false,
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      if (options.metrics?.hasStoredMetrics()) options.metrics.publishStoredMetrics();
+    }
+  };
 }
 
 function logOutcome(logger: Logger, outcome: ObjectOutcome): void {
@@ -55,11 +71,12 @@ function logOutcome(logger: Logger, outcome: ObjectOutcome): void {
   const { report } = outcome;
   const failing = report.results.filter((result) => !result.success && result.unexpected_count > 0);
   // The QUALITY=PASS|FAIL marker is what the CloudWatch metric filter and people grepping logs look for.
-  logger[report.success ? "info" : "warn"](`QUALITY=${report.success ? "PASS" : "FAIL"}`, {
+  logger[report.success ? "info" : "warn"](report.success ? QUALITY_MARKER.pass : QUALITY_MARKER.fail, {
     key: outcome.key,
     objectId: outcome.objectId,
     format: report.object.format,
     statistics: report.statistics,
+    rejectionRate: report.statistics.rejection_rate,
     fileRule: report.file_reject?.rule,
     fileReason: report.file_reject?.reason,
     rules: Object.fromEntries(failing.map((result) => [result.rule, result.unexpected_count])),
