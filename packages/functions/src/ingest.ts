@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { ingestConfigFromEnv } from "./ingest/config.js";
-import { providerAlertsTo } from "./ingest/notify-alerts.js";
+import { providerAlertsTo, providerRecoveriesTo } from "./ingest/notify-alerts.js";
 import { type IngestTickResult, runIngestTick } from "./ingest/tick.js";
 import { providersFromEnv } from "./providers/from-env.js";
 import { alertsTopic } from "./shared/alerts.js";
@@ -13,11 +13,13 @@ const logger = new Logger({ serviceName: "ingest" });
 const env = process.env;
 const config = ingestConfigFromEnv(env);
 const providers = providersFromEnv(env, { logger });
+const notifier = alertsTopic(env.ALERTS_TOPIC_ARN);
 const deps = {
   objects: dataBucket(),
   providers,
   logger,
-  onProviderAlert: providerAlertsTo(alertsTopic(env.ALERTS_TOPIC_ARN), logger),
+  onProviderAlert: providerAlertsTo(notifier, logger),
+  onProviderRecovered: providerRecoveriesTo(notifier, logger),
 };
 
 /** Stop starting provider calls this long before the function times out (a call plus the writes after it). */

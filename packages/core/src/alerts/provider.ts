@@ -1,6 +1,6 @@
 import { PROVIDER_ERROR } from "../providers/types.js";
 import { incidentKeys } from "./incident.js";
-import type { Alert, AlertSeverity } from "./model.js";
+import type { Alert, AlertResolution, AlertSeverity } from "./model.js";
 
 /** A provider failing one symbol tick after tick, as the ingest schedule sees it. */
 export interface ProviderFailure {
@@ -41,6 +41,36 @@ export function providerAlert(failure: ProviderFailure, at: string): Alert {
       { label: "State", value: failure.stateKey },
     ],
     reasons: [],
+    links: [],
+    at,
+  };
+}
+
+/** The end of an alerted failing streak, as the ingest schedule sees it: the symbol was pulled again. */
+export interface ProviderRecovery {
+  provider: string;
+  symbol: string;
+  /** The streak's last `PROVIDER_ERROR` code: names the incident kind the alert had. */
+  code: string;
+  consecutiveFailures: number;
+  /** When the streak began (ISO-8601). */
+  since: string;
+}
+
+/** A symbol the provider serves again: resolves the provider alert of its streak (same incident key). */
+export function providerRecovered(recovery: ProviderRecovery, at: string): AlertResolution {
+  const ticks = recovery.consecutiveFailures === 1 ? "tick" : "ticks";
+  return {
+    type: "resolved",
+    kind: recovery.code === PROVIDER_ERROR.throttled ? "provider_throttled" : "provider_failing",
+    incidentKey: incidentKeys.provider(recovery.provider, recovery.symbol),
+    source: "ingest",
+    summary: `${recovery.provider} serves ${recovery.symbol} again after ${recovery.consecutiveFailures} failed ${ticks}`,
+    facts: [
+      { label: "Provider", value: recovery.provider },
+      { label: "Symbol", value: recovery.symbol },
+      { label: "Failing since", value: recovery.since },
+    ],
     links: [],
     at,
   };

@@ -1,3 +1,4 @@
+import type { ProviderRecovery } from "@market-data/core/alerts/provider";
 import type { ProviderErrorCode, ProviderId } from "@market-data/core/providers/types";
 
 /**
@@ -26,3 +27,6 @@ export interface ProviderAlert {
 
 /** Where provider alerts go: the SNS topic in AWS, the console / alerts file offline, a list in tests. */
 export type OnProviderAlert = (alert: ProviderAlert) => void | Promise<void>;
+
+/** Where the end of an alerted streak goes (the same places): it resolves the streak's incident. */
+export type OnProviderRecovered = (recovery: ProviderRecovery) => void | Promise<void>;

@@ -2,7 +2,7 @@ import type { AlertMessage } from "@market-data/core/ports";
 import { describe, expect, it } from "vitest";
 import { RecordingLogger } from "../providers/testing.js";
 import type { ProviderAlert } from "./alerts.js";
-import { providerAlertsTo } from "./notify-alerts.js";
+import { providerAlertsTo, providerRecoveriesTo } from "./notify-alerts.js";
 
 const throttled: ProviderAlert = {
   kind: "provider_symbol_failing",
@@ -46,5 +46,36 @@ describe("providerAlertsTo", () => {
       new RecordingLogger(),
     );
     await expect(notify(throttled)).rejects.toThrow("SNS down");
+  });
+});
+
+describe("providerRecoveriesTo", () => {
+  it("publishes the end of a streak as the resolution of the alert's incident", async () => {
+    const published: AlertMessage[] = [];
+    const logger = new RecordingLogger();
+    const notifyAlert = providerAlertsTo({ publish: async (m) => void published.push(m) }, logger, () => new Date(0));
+    const notifyRecovery = providerRecoveriesTo(
+      { publish: async (m) => void published.push(m) },
+      logger,
+      () => new Date(86_400_000),
+    );
+    await notifyAlert(throttled);
+    await notifyRecovery({
+      provider: "alphavantage",
+      symbol: "MSFT",
+      code: "PROVIDER_THROTTLED",
+      consecutiveFailures: 3,
+      since: "2024-07-01T00:00:00.000Z",
+    });
+    expect(published.map((m) => [m.type, m.kind, m.incidentKey])).toEqual([
+      ["alert", "provider_throttled", "provider:alphavantage:MSFT"],
+      ["resolved", "provider_throttled", "provider:alphavantage:MSFT"],
+    ]);
+    expect(published[1]).toMatchObject({
+      source: "ingest",
+      summary: "alphavantage serves MSFT again after 3 failed ticks",
+      at: "1970-01-02T00:00:00.000Z",
+    });
+    expect(logger.lines.join("\n")).toContain("PROVIDER_RECOVERED");
   });
 });

@@ -1,7 +1,7 @@
-import { type Alert, providerAlert } from "@market-data/core/alerts/index";
+import { type Alert, providerAlert, providerRecovered } from "@market-data/core/alerts/index";
 import type { Notifier } from "@market-data/core/ports";
 import type { ProviderLogger } from "../providers/types.js";
-import type { OnProviderAlert, ProviderAlert } from "./alerts.js";
+import type { OnProviderAlert, OnProviderRecovered, ProviderAlert } from "./alerts.js";
 
 /** The schedule's provider alert in the core alert model (one incident per provider and symbol). */
 export function alertOfProvider(alert: ProviderAlert, at: string): Alert {
@@ -35,5 +35,18 @@ export function providerAlertsTo(
     const published = alertOfProvider(alert, now().toISOString());
     logger.error("PROVIDER_ALERT", { alert: published });
     if (notifier) await notifier.publish(published);
+  };
+}
+
+/** Sends the end of an alerted streak as the resolution of its incident, like providerAlertsTo sends the alert. */
+export function providerRecoveriesTo(
+  notifier: Notifier | undefined,
+  logger: ProviderLogger,
+  now: () => Date = () => new Date(),
+): OnProviderRecovered {
+  return async (recovery) => {
+    const resolution = providerRecovered(recovery, now().toISOString());
+    logger.info("PROVIDER_RECOVERED", { resolution });
+    if (notifier) await notifier.publish(resolution);
   };
 }

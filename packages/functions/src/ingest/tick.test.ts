@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ProviderRecovery } from "@market-data/core/alerts/provider";
 import type { ObjectStore } from "@market-data/core/ports";
 import type { RateBudgets } from "@market-data/core/providers/budget";
 import { PROVIDER_ERROR, type ProviderId } from "@market-data/core/providers/types";
@@ -24,6 +25,7 @@ let root: string;
 let objects: FolderObjectStore;
 let clock: VirtualClock;
 let alerts: ProviderAlert[];
+let recoveries: ProviderRecovery[];
 let logger: RecordingLogger;
 
 beforeAll(async () => {
@@ -40,6 +42,7 @@ beforeEach(async () => {
   objects = new FolderObjectStore(root);
   clock = new VirtualClock(T);
   alerts = [];
+  recoveries = [];
   logger = new RecordingLogger();
 });
 afterEach(async () => {
@@ -75,6 +78,9 @@ function tick(
     providers: providers(options.budgets),
     onProviderAlert: (alert: ProviderAlert) => {
       alerts.push(alert);
+    },
+    onProviderRecovered: (recovery: ProviderRecovery) => {
+      recoveries.push(recovery);
     },
     logger,
     clock,
@@ -183,10 +189,33 @@ describe("runIngestTick", () => {
     });
     expect(await objects.head("_control/providers/alphavantage/symbols/MSFT.json")).toBeDefined();
 
+    expect(recoveries).toEqual([]);
+
     fake.clearFaults();
     const recovered = await tick({ at: T + 3 * day });
     expect(statuses(recovered.outcomes).MSFT).toBe("written");
     expect(await objects.head("_control/providers/alphavantage/symbols/MSFT.json")).toBeUndefined();
+    // The alerted streak's end is announced once, with what the resolution names.
+    expect(recoveries).toEqual([
+      {
+        provider: "alphavantage",
+        symbol: "MSFT",
+        code: PROVIDER_ERROR.unavailable,
+        consecutiveFailures: 3,
+        since: expect.stringMatching(/^2024-07-01T14:10/),
+      },
+    ]);
+    await tick({ at: T + 4 * day });
+    expect(recoveries).toHaveLength(1);
+  });
+
+  it("announces no recovery for a streak too short to have been alerted", async () => {
+    fake.inject({ fault: "error", symbol: "MSFT", times: 100 });
+    expect(statuses((await tick()).outcomes).MSFT).toBe("failed");
+    fake.clearFaults();
+    expect(statuses((await tick({ at: T + 86_400_000 })).outcomes).MSFT).toBe("written");
+    expect(alerts).toEqual([]);
+    expect(recoveries).toEqual([]);
   });
 
   it("reports an unknown symbol once, then stops asking the provider for it", async () => {

@@ -5,7 +5,7 @@ import { type Clock, systemClock } from "../providers/clock.js";
 import { BudgetDeferredError, ProviderError } from "../providers/errors.js";
 import type { RateLimiter } from "../providers/rate-limiter.js";
 import type { BarProvider, ProviderLogger } from "../providers/types.js";
-import type { OnProviderAlert, ProviderAlert } from "./alerts.js";
+import type { OnProviderAlert, OnProviderRecovered, ProviderAlert } from "./alerts.js";
 import { type IngestConfig, IngestConfigError, type SourceConfig } from "./config.js";
 import { clearState, readStates, readUsage, type SymbolState, writeState, writeUsage } from "./state.js";
 
@@ -18,6 +18,8 @@ export interface IngestDeps {
   objects: ObjectStore;
   providers: ReadonlyMap<ProviderId, IngestProvider>;
   onProviderAlert: OnProviderAlert;
+  /** Called when a symbol whose failing streak was alerted is pulled again; absent, recoveries are only logged. */
+  onProviderRecovered?: OnProviderRecovered;
   logger: ProviderLogger;
   clock?: Clock;
 }
@@ -164,6 +166,16 @@ async function pullSymbol(
       if (await deps.objects.putIfAbsent(key, payload.body, { contentType: "application/json" })) fetched++;
     }
     if (state !== undefined) {
+      // Announced before the state goes: a lost announcement (a notifier fault) is made again by the next tick.
+      if (state.alerted && state.status === "failing") {
+        await deps.onProviderRecovered?.({
+          provider: source.provider,
+          symbol,
+          code: state.lastError.code,
+          consecutiveFailures: state.consecutiveFailures,
+          since: state.since,
+        });
+      }
       await clearState(deps.objects, source.provider, symbol);
       deps.logger.info("provider symbol recovered", { ...base, after: state.consecutiveFailures });
     }

@@ -1,8 +1,8 @@
 import type { ObjectStore } from "@market-data/core/ports";
 import type { ProviderId } from "@market-data/core/providers/types";
-import type { OnProviderAlert } from "../ingest/alerts.js";
+import type { OnProviderAlert, OnProviderRecovered } from "../ingest/alerts.js";
 import { type IngestConfig, ingestConfigFromEnv } from "../ingest/config.js";
-import { providerAlertsTo } from "../ingest/notify-alerts.js";
+import { providerAlertsTo, providerRecoveriesTo } from "../ingest/notify-alerts.js";
 import { type IngestProvider, type IngestTickResult, runIngestTick } from "../ingest/tick.js";
 import { providersFromEnv } from "../providers/from-env.js";
 import type { ProviderLogger } from "../providers/types.js";
@@ -16,6 +16,8 @@ export interface IngestScheduleOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Default: logged at ERROR as `PROVIDER_ALERT` (the alerting issue's offline notifier can take over). */
   onProviderAlert?: OnProviderAlert;
+  /** Default: logged as `PROVIDER_RECOVERED`. */
+  onProviderRecovered?: OnProviderRecovered;
   /** Tests pass their own configuration and clients instead of the environment's. */
   config?: IngestConfig;
   providers?: ReadonlyMap<ProviderId, IngestProvider>;
@@ -43,6 +45,7 @@ export function startIngestSchedule(options: IngestScheduleOptions): IngestSched
     providers: options.providers ?? providersFromEnv(env, { logger: options.logger }),
     logger: options.logger,
     onProviderAlert: options.onProviderAlert ?? providerAlertsTo(undefined, options.logger),
+    onProviderRecovered: options.onProviderRecovered ?? providerRecoveriesTo(undefined, options.logger),
   };
   let running: Promise<unknown> = Promise.resolve();
   const tick = (): Promise<IngestTickResult> => {

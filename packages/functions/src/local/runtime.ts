@@ -7,7 +7,7 @@ import { FolderObjectStore } from "../adapters/folder-object-store.js";
 import type { AlertConsole } from "../adapters/local-notifier.js";
 import { openLatestPriceStore } from "../adapters/pglite-latest-prices.js";
 import { createApp } from "../api/app.js";
-import { providerAlertsTo } from "../ingest/notify-alerts.js";
+import { providerAlertsTo, providerRecoveriesTo } from "../ingest/notify-alerts.js";
 import { type StartTransformResult, startTransform } from "../transform/start-transform.js";
 import { createValidateHandler } from "../validate/handler.js";
 import type { ObjectOutcome } from "../validate/validate-object.js";
@@ -146,6 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           everyMs: options.ingestEveryMs ?? 3_600_000,
           logger: ingestLogger,
           onProviderAlert: providerAlertsTo(alerts.notifier, ingestLogger),
+          onProviderRecovered: providerRecoveriesTo(alerts.notifier, ingestLogger),
         })
       : undefined;
 
