@@ -1,6 +1,8 @@
 // bench/validate: 1,000,000-row CSV and Alpha Vantage JSON through parse + validate + route on one core.
 // Prints one JSON line: rows/s for parse + validate alone and end to end (gzip outputs written), and peak RSS;
-// the seconds of each and its CPU seconds (wall seconds above CPU seconds are time other processes had the core).
+// the seconds of each and its CPU seconds (wall seconds above CPU seconds are time other processes had the core),
+// rows per CPU second (the rate on a shared machine), and how much of the end-to-end CPU the offline store's MD5
+// of the input took (its stand-in for the ETag S3 returns on HEAD).
 import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -76,6 +78,10 @@ for (const [name, file] of [
     end_to_end_seconds: endToEnd.seconds,
     parse_validate_cpu_seconds: parse.cpu_seconds,
     end_to_end_cpu_seconds: endToEnd.cpu_seconds,
+    parse_validate_rows_per_cpu_s: parse.rows_per_cpu_s,
+    end_to_end_rows_per_cpu_s: endToEnd.rows_per_cpu_s,
+    // Part of end_to_end_cpu_seconds: the offline store's MD5 of the input for S3's ETag (S3 returns it on HEAD).
+    end_to_end_etag_cpu_seconds: endToEnd.etag_cpu_seconds,
   };
 }
 figures.targets = TARGETS;

@@ -100,6 +100,12 @@ describe("CuratedLineEncoder", () => {
         row: 400 + i,
         symbol: `M${i}`,
       });
+      // The same minute traded on the day before (an exchange west of UTC): a trade date that is not ts's date.
+      candidates.push({
+        ...candidate({ interval: "1m", tsMs, tradeDate: new Date(tsMs - 86_400_000).toISOString().slice(0, 10) }),
+        row: 450 + i,
+        symbol: `W${i}`,
+      });
     }
     const last = Date.UTC(9999, 11, 31, 23, 59);
     candidates.push({ ...candidate({ interval: "1m", tsMs: last, tradeDate: "9999-12-31" }), symbol: "LAST" });

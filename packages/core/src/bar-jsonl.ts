@@ -166,6 +166,9 @@ export class CuratedLineEncoder {
   private day2 = 0;
   /** Day number and its three words, per slot `day mod DAY_SLOTS` (-1: empty). */
   private readonly days = new Int32Array(DAY_SLOTS * 4).fill(-1);
+  /** `YYYY-MM-DD` of the day in each slot, and of the last day written. */
+  private readonly dayTexts: string[] = new Array<string>(DAY_SLOTS).fill("");
+  private dayText = "";
   private viewOf: Uint8Array | undefined;
   private view: DataView = new DataView(new ArrayBuffer(0));
 
@@ -220,17 +223,24 @@ export class CuratedLineEncoder {
     v.setInt32(p + 28, TD2, true);
     v.setInt32(p + 32, TD3, true);
     p += 36;
-    // The trade date, checked as it is copied: printable ASCII needing no escape (the gate passes only digits
-    // and dashes); anything else is left to JSON.stringify.
-    let odd = 0;
-    for (let i = 0; i < 10; i++) {
-      const ch = date.charCodeAt(i);
-      odd |= (ch - 0x20) | (0x7e - ch) | ((ch ^ QUOTE) - 1) | ((ch ^ BACKSLASH) - 1);
-      b[p + i] = ch;
-    }
-    if (odd < 0) {
-      this.writeSlow(c, interval, sink);
-      return;
+    if (date === this.dayText) {
+      // The trade date is the date of `ts` (daily bars; intraday bars of most hours): its words are at hand.
+      v.setInt32(p, this.day0, true);
+      v.setInt32(p + 4, this.day1, true);
+      v.setInt32(p + 6, this.day2, true);
+    } else {
+      // The trade date, checked as it is copied: printable ASCII needing no escape (the gate passes only digits
+      // and dashes); anything else is left to JSON.stringify.
+      let odd = 0;
+      for (let i = 0; i < 10; i++) {
+        const ch = date.charCodeAt(i);
+        odd |= (ch - 0x20) | (0x7e - ch) | ((ch ^ QUOTE) - 1) | ((ch ^ BACKSLASH) - 1);
+        b[p + i] = ch;
+      }
+      if (odd < 0) {
+        this.writeSlow(c, interval, sink);
+        return;
+      }
     }
     p += 10;
     v.setInt32(p, OP0, true);
@@ -283,8 +293,10 @@ export class CuratedLineEncoder {
       days[slot + 1] = DATE_VIEW.getInt32(0, true);
       days[slot + 2] = DATE_VIEW.getInt32(4, true);
       days[slot + 3] = DATE_VIEW.getInt32(6, true);
+      this.dayTexts[slot >> 2] = String.fromCharCode(...DATE_BYTES);
     }
     this.day = day;
+    this.dayText = this.dayTexts[slot >> 2] as string;
     this.day0 = days[slot + 1] as number;
     this.day1 = days[slot + 2] as number;
     this.day2 = days[slot + 3] as number;

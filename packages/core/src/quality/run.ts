@@ -66,6 +66,9 @@ class StreamingRun implements QualityRun {
   private findings: readonly Violation[] = NO_WARNINGS;
   /** `daysOfDate` of the trade date of the record being classified. */
   private tradeDays = Number.NaN;
+  /** The last trade date read, and its `daysOfDate`. */
+  private lastTradeDate = "";
+  private lastTradeDays = Number.NaN;
   private evaluated = 0;
   private rejected = 0;
   private warned = 0;
@@ -169,7 +172,14 @@ class StreamingRun implements QualityRun {
           : `ts ${ts} is not on a ${interval} boundary`;
       list = this.flag(list, "ts.aligned", reason, row, ts);
     }
-    const days = daysOfDate(c.tradeDate);
+    // Intraday records share their trade date with the records before them (parsers hand out the very same string).
+    const date = c.tradeDate;
+    let days = this.lastTradeDays;
+    if (date !== this.lastTradeDate) {
+      days = daysOfDate(date);
+      this.lastTradeDate = date;
+      this.lastTradeDays = days;
+    }
     this.tradeDays = days;
     if (Number.isNaN(days)) {
       const reason = `trade_date ${quote(c.tradeDate)} is not a YYYY-MM-DD date`;
