@@ -19,6 +19,7 @@ import {
   type QualityRun,
   toUtcTs,
 } from "@market-data/core";
+import type { DirtyEntry } from "@market-data/core/transform";
 import { decodeText, splitHead, UndecodableObjectError } from "./decode.js";
 import { JsonlGzipWriter } from "./jsonl-gzip-writer.js";
 
@@ -31,24 +32,6 @@ export interface ValidateDeps {
 }
 
 /** What one (symbol, interval) of an object changed: the transform redoes the symbol from `earliest_ts`. */
-export interface DirtyEntry {
-  symbol: string;
-  interval: Interval;
-  earliest_ts: string;
-  latest_ts: string;
-  rows: number;
-}
-
-/** `_control/dirty/<object-id>.json`: the work an object leaves for the transform. */
-export interface DirtyMarker {
-  object_id: string;
-  raw_key: string;
-  etag: string;
-  ingested_at: string;
-  curated: string[];
-  entries: DirtyEntry[];
-}
-
 /** Everything one pass over an object produced. */
 interface PassResult {
   meta: FileMeta | undefined;

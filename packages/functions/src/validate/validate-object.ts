@@ -9,9 +9,10 @@ import {
   toUtcTs,
   type ValidationReport,
 } from "@market-data/core";
-import { type DirtyMarker, latestPriceOf, runPass, type ValidateDeps } from "./run-pass.js";
+import type { DirtyMarker } from "@market-data/core/transform";
+import { latestPriceOf, runPass, type ValidateDeps } from "./run-pass.js";
 
-export type { DirtyMarker, ValidateDeps } from "./run-pass.js";
+export type { ValidateDeps } from "./run-pass.js";
 
 /** The result of validating one raw object, for logs, metrics and the offline runtime's summary. */
 export type ObjectOutcome =
