@@ -1,10 +1,13 @@
 // bench/merge: a 1,000,000-row delta merged into a 10,000,000-row fct_bars, on the embedded Postgres (PGlite) and
 // on a PostgreSQL server (DATABASE_URL). Prints one JSON line: rows/s of the whole merge (Parquet read, stage load,
-// de-dup, MERGE, audit, commit) per engine, and of the Parquet read alone.
+// de-dup, UPDATE/INSERT, audit, commit) per engine, and of the Parquet read alone; the CPU seconds it took (this
+// process, and the server's processes when the server runs on this machine), rows per CPU second, each step's
+// wall time, and the load average before and after (other work on the machine stretches wall times, not CPU).
 //   npm run bench -- merge [--base-rows 10000000] [--delta-rows 1000000] [--engines pglite,postgres]
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -79,15 +82,26 @@ async function measure(engine: "pglite" | "postgres", deltaKey: string) {
   }
   try {
     await client.query("DROP SCHEMA IF EXISTS market_data CASCADE");
-    const warehouse = new PostgresWarehouse(client, { objects: new FolderObjectStore(join(dataDir, "merge")) });
+    const steps: Record<string, number> = {};
+    const warehouse = new PostgresWarehouse(client, {
+      objects: new FolderObjectStore(join(dataDir, "merge")),
+      onStep: ({ name, ms }) => {
+        steps[name] = round(ms / 1000);
+      },
+    });
     await warehouse.migrate();
     const seeded = performance.now();
     for (let from = 0; from < baseSymbols; from += 100) {
       // 100 symbols (1M rows) per statement: bounded memory, and progress on a slow engine.
       await client.query(seedSql(from, Math.min(baseSymbols, from + 100)));
     }
-    await client.query("ANALYZE market_data.fct_bars");
+    // A table in its steady state: vacuumed (hint bits set, visibility map built) and analyzed, so neither the
+    // merge nor an autovacuum of the seed running beside it pays for the seeding.
+    await client.query("VACUUM ANALYZE market_data.fct_bars");
     const seedSeconds = (performance.now() - seeded) / 1000;
+    const serverCpu = engine === "postgres" ? await serverCpuMeter(client) : undefined;
+    const load = loadavg()[0] ?? 0;
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const outcome = await warehouse.merge({
       runId: `bench-${deltaRows}`,
@@ -96,11 +110,22 @@ async function measure(engine: "pglite" | "postgres", deltaKey: string) {
       expectedRows: deltaRows,
     });
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const clientCpu = (used.user + used.system) / 1e6;
+    const serverSeconds = serverCpu?.();
+    const totalCpu = clientCpu + (serverSeconds ?? 0);
     return {
       seconds: round(seconds),
       rows_per_s: Math.round(deltaRows / seconds),
+      cpu_s: {
+        bench_process: round(clientCpu),
+        ...(serverSeconds === undefined ? {} : { server: round(serverSeconds) }),
+      },
+      rows_per_cpu_s: serverCpu === undefined || serverSeconds !== undefined ? Math.round(deltaRows / totalCpu) : null,
+      steps_s: steps,
       counts: outcome.counts,
       seed_seconds: round(seedSeconds),
+      load_avg_1m: { before: round(load), after: round(loadavg()[0] ?? 0) },
       peak_rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
     };
   } finally {
@@ -110,6 +135,30 @@ async function measure(engine: "pglite" | "postgres", deltaKey: string) {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * CPU seconds the server's processes (backends, WAL writer, checkpointer, …) spend from now until the returned
+ * function is called; that function returns undefined when the server is not on this machine (no /proc entries).
+ */
+async function serverCpuMeter(client: SqlClient): Promise<() => number | undefined> {
+  const pids = async () => (await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity")).map((r) => r.pid);
+  const ticks = (pid: number): number | undefined => {
+    try {
+      // Fields after the ")" of the command name: utime and stime are the 12th and 13th (clock ticks, 100/s).
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
+  };
+  const before = new Map((await pids()).map((pid) => [pid, ticks(pid)]));
+  if ([...before.values()].every((t) => t === undefined)) return () => undefined;
+  return () => {
+    let sum = 0;
+    for (const [pid, start] of before) sum += (ticks(pid) ?? start ?? 0) - (start ?? 0);
+    return sum / 100;
+  };
+}
 
 const deltaKey = deltaFile();
 const readStarted = performance.now();

@@ -49,9 +49,13 @@ export function copyDeltaSql(input: { deltaUri: string; copyRoleArn: string }): 
  *    classify each row against the table in the same pass: insert, update, or unchanged;
  * 2. empty the stage when the run is already recorded as merged (a duplicate delivery that raced the check);
  * 3. count, for the audit;
- * 4. drop unchanged rows, so a re-run's identical rows keep the run id and load time they already have;
- * 5. MERGE into fct_bars (update in place / insert);
- * 6. record the run as MERGED, unless it already is.
+ * 4. write: Redshift drops the unchanged rows and MERGEs the rest into fct_bars (update in place / insert).
+ *    PostgreSQL applies the classification as two plain statements instead — UPDATE the `update` rows, INSERT
+ *    the `insert` rows — which is the same change: only the updated rows need the second lookup of the key, and
+ *    the planner probes the key index for them (the unanalyzed temp stage's filter looks small), where the
+ *    MERGE hashed all of fct_bars; analyzed, the MERGE still cost a fifth more server CPU on a million-row delta.
+ *    Either way unchanged rows keep the run id and load time they already have;
+ * 5. record the run as MERGED, unless it already is.
  */
 export function mergeStatements(dialect: Dialect, runId: string): string[] {
   const run = literal(runId, RUN_ID_PATTERN);
@@ -76,6 +80,28 @@ export function mergeStatements(dialect: Dialect, runId: string): string[] {
     ...nonKey.map((c) => `${q(c.name)} = s.${q(c.name)}`),
     ...load.map((l) => `${q(l.name)} = ${l.value}`),
   ].join(",\n    ");
+
+  const write = pg
+    ? [
+        `UPDATE ${FCT_BARS} AS t SET
+    ${updates}
+FROM ${MERGE_TEMP.stage} AS s
+WHERE s.${action} = '${MERGE_ACTIONS.update}' AND ${keyMatch("t", "s")}`,
+        `INSERT INTO ${FCT_BARS} (${targetColumns})
+SELECT ${sourceValues}
+FROM ${MERGE_TEMP.stage} AS s
+WHERE s.${action} = '${MERGE_ACTIONS.insert}'`,
+      ]
+    : [
+        `DELETE FROM ${MERGE_TEMP.stage} WHERE ${action} = '${MERGE_ACTIONS.unchanged}'`,
+        `MERGE INTO ${FCT_BARS} AS t
+USING ${MERGE_TEMP.stage} AS s
+ON ${keyMatch("t", "s")}
+WHEN MATCHED THEN UPDATE SET
+    ${updates}
+WHEN NOT MATCHED THEN INSERT (${targetColumns})
+  VALUES (${sourceValues})`,
+      ];
 
   return [
     `${temp(MERGE_TEMP.stage, ` DISTKEY (${q("symbol")})`)}
@@ -102,14 +128,7 @@ CROSS JOIN (
     ${count(MERGE_ACTIONS.unchanged)} AS ${q("rows_unchanged")}
   FROM ${MERGE_TEMP.stage}
 ) a`,
-    `DELETE FROM ${MERGE_TEMP.stage} WHERE ${action} = '${MERGE_ACTIONS.unchanged}'`,
-    `MERGE INTO ${FCT_BARS} AS t
-USING ${MERGE_TEMP.stage} AS s
-ON ${keyMatch("t", "s")}
-WHEN MATCHED THEN UPDATE SET
-    ${updates}
-WHEN NOT MATCHED THEN INSERT (${targetColumns})
-  VALUES (${sourceValues})`,
+    ...write,
     `INSERT INTO ${MERGE_RUNS} (${q("run_id")}, ${q("status")}, ${q("rows_staged")}, ${q("rows_inserted")}, ` +
       `${q("rows_updated")}, ${q("rows_unchanged")}, ${q("started_at")}, ${q("finished_at")}, ${q("error")})
 SELECT ${run}, '${MERGE_STATUS.merged}', c.${q("rows_staged")}, c.${q("rows_inserted")}, c.${q("rows_updated")}, ` +

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { priceOf, runLatestPriceStoreContract } from "./latest-prices.contract.js";
 import { openLatestPriceStore, PgliteLatestPrices } from "./pglite-latest-prices.js";
 
@@ -50,6 +50,28 @@ describe("PgliteLatestPrices", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("serves its own writes at once, however long its copy may otherwise be kept", async () => {
+    await db.exec("DROP TABLE IF EXISTS latest_prices");
+    const store = new PgliteLatestPrices(db, { refreshMs: 3_600_000 });
+    expect(await store.get(["AAPL"])).toEqual([]);
+    const first = priceOf("AAPL", { close: 1 });
+    await store.upsert([first]);
+    expect(await store.get(["AAPL"])).toEqual([first]);
+    // The monotonic rule keeps the newer price, and the copy follows the table, not the batch.
+    await store.upsert([priceOf("AAPL", { as_of: "2024-01-01T00:00:00Z", close: 2 })]);
+    expect(await store.get(["AAPL"])).toEqual([first]);
+  });
+
+  it("sees another writer's price within refreshMs", async () => {
+    await db.exec("DROP TABLE IF EXISTS latest_prices");
+    const reader = new PgliteLatestPrices(db, { refreshMs: 20 });
+    const writer = new PgliteLatestPrices(db);
+    expect(await reader.get(["MSFT"])).toEqual([]);
+    const price = priceOf("MSFT", { close: 7 });
+    await writer.upsert([price]);
+    await vi.waitFor(async () => expect(await reader.get(["MSFT"])).toEqual([price]), { timeout: 2_000 });
   });
 
   it("does not close a PGlite it was given", async () => {

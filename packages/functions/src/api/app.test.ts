@@ -143,6 +143,18 @@ describe("errors and CORS", () => {
     expect(pre.headers.get("access-control-allow-headers")).toContain("x-api-key");
     expect(pre.headers.get("access-control-allow-methods")).toContain("GET");
   });
+
+  it("echoes a listed origin with Vary: Origin, on errors too, and names no other origin", async () => {
+    const app = appWith({ corsOrigin: ["https://dash.example"] });
+    const get = (origin: string, path = "/v1/prices/AAPL/latest") => app.request(path, { headers: { origin } });
+    const listed = await get("https://dash.example");
+    expect(listed.headers.get("access-control-allow-origin")).toBe("https://dash.example");
+    expect(listed.headers.get("vary")).toBe("Origin");
+    const failed = await get("https://dash.example", "/v1/prices/NOPE/latest");
+    expect(failed.status).toBe(404);
+    expect(failed.headers.get("access-control-allow-origin")).toBe("https://dash.example");
+    expect((await get("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
+  });
 });
 
 describe("typed client", () => {

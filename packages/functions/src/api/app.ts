@@ -1,6 +1,6 @@
 import type { LatestPriceStore, ObjectStore, WarehouseReader } from "@market-data/core/ports";
 import { INDICATOR_COLUMNS } from "@market-data/core/warehouse/columns";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { describeRoute, openAPIRouteHandler, validator } from "hono-openapi";
 import type { GenericSchema } from "valibot";
@@ -65,6 +65,28 @@ function rejectInvalid(result: { success: true } | { success: false; error: read
   throw new InvalidRequestError(field || "request", issue?.message ?? "invalid request");
 }
 
+/**
+ * CORS: preflights are Hono's `cors()`; every other request gets its allow-origin header (and `Vary: Origin` for a
+ * list) through `c.header()` before the handler. `cors()` itself sets those through `c.res` before the handler,
+ * which makes Hono rebuild each response around a body stream afterwards; that took @hono/node-server off its
+ * fast path (writing a string body directly) and cost more CPU than the latest-price route's own work.
+ */
+function corsFor(origin: string | string[]): MiddlewareHandler {
+  const preflight = cors({ origin, allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 600 });
+  const allowed = (requestOrigin: string): string | undefined => {
+    if (origin === "*") return "*";
+    const list = typeof origin === "string" ? [origin] : origin;
+    return list.includes(requestOrigin) ? requestOrigin : undefined;
+  };
+  return async (c, next) => {
+    if (c.req.method === "OPTIONS") return preflight(c, next);
+    const allow = allowed(c.req.header("origin") ?? "");
+    if (allow !== undefined) c.header("Access-Control-Allow-Origin", allow);
+    if (origin !== "*") c.header("Vary", "Origin", { append: true });
+    await next();
+  };
+}
+
 /** The API's Hono app, routes chained so their types reach `hono/client` (`hc<AppType>`). */
 export function createApp(deps: AppDeps) {
   const { prices, objects } = deps;
@@ -84,7 +106,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const app = new Hono()
-    .use("*", cors({ origin: deps.corsOrigin ?? "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 600 }))
+    .use("*", corsFor(deps.corsOrigin ?? "*"))
     .use("*", apiKey === undefined ? async (_c, next) => next() : apiKeyAuth(apiKey))
     .get(
       "/healthz",

@@ -53,7 +53,7 @@ export function useTestApp() {
     await rm(root, { recursive: true, force: true });
   });
 
-  const appWith = (over: { apiKey?: string; prices?: LatestPriceStore } = {}) =>
+  const appWith = (over: { apiKey?: string; prices?: LatestPriceStore; corsOrigin?: string[] } = {}) =>
     createApp({
       prices: state.prices,
       objects: state.objects,

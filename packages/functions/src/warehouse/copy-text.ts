@@ -1,12 +1,13 @@
-import type { DeltaBatch, DeltaValue } from "./parquet-delta.js";
+import type { DeltaValue, DeltaValueBatch } from "./parquet-delta.js";
 
 /**
- * A batch as PostgreSQL `COPY … FROM STDIN` text: tab-separated, one row a line, `\N` for null, backslash, tab,
- * newline and carriage return escaped. COPY parses this far faster than bound arrays (the stage load was the
- * merge's bottleneck), and the values stay data: COPY never interprets them as SQL. Cells are formatted a
- * column at a time, then joined a row at a time: three times faster than one pass over the rows.
+ * A batch of plain values as PostgreSQL `COPY … FROM STDIN` text: tab-separated, one row a line, `\N` for null,
+ * backslash, tab, newline and carriage return escaped. The values stay data: COPY never interprets them as SQL.
+ * Batches read from Parquet take the binary format instead (copy-binary.ts); this one serves hand-made rows,
+ * whose values may be anything COPY should judge (a test's bad row). Cells are formatted a column at a time, then
+ * joined a row at a time: three times faster than one pass over the rows.
  */
-export function toCopyText(batch: DeltaBatch): string {
+export function toCopyText(batch: DeltaValueBatch): string {
   const n = batch.rowCount;
   if (n === 0) return "";
   const cells = batch.columns.map((column) => {

@@ -7,7 +7,7 @@ interface CopyConnection {
   endCopyFrom(): void;
 }
 
-/** How much text goes into one CopyData message. */
+/** How many bytes go into one CopyData message. */
 const CHUNK_BYTES = 1 << 20;
 
 /**
@@ -15,13 +15,13 @@ const CHUNK_BYTES = 1 << 20;
  * pg sends the statement, calls `handleCopyInResponse` when the server is ready for data, and routes the
  * outcome to `handleError` or `handleCommandComplete` + `handleReadyForQuery`.
  */
-class CopyFromText {
+class CopyFrom {
   private error: Error | undefined;
   private settled = false;
 
   constructor(
     private readonly sql: string,
-    private readonly text: string,
+    private readonly data: Uint8Array,
     private readonly done: (error?: Error) => void,
   ) {}
 
@@ -30,7 +30,7 @@ class CopyFromText {
   }
 
   handleCopyInResponse(connection: CopyConnection): void {
-    const bytes = Buffer.from(this.text, "utf8");
+    const bytes = Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength);
     for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
       connection.sendCopyFromChunk(bytes.subarray(at, at + CHUNK_BYTES));
     }
@@ -63,10 +63,10 @@ class CopyFromText {
   }
 }
 
-/** Runs `COPY <table> FROM STDIN` with `text` (COPY's text format) on one pg client. */
-export function copyFromText(client: pg.PoolClient, sql: string, text: string): Promise<void> {
+/** Runs a `COPY … FROM STDIN` statement on one pg client, sending `data` (in the format the statement names). */
+export function copyFrom(client: pg.PoolClient, sql: string, data: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
-    const copy = new CopyFromText(sql, text, (error) => (error ? reject(error) : resolve()));
-    (client as unknown as { query(submittable: CopyFromText): void }).query(copy);
+    const copy = new CopyFrom(sql, data, (error) => (error ? reject(error) : resolve()));
+    (client as unknown as { query(submittable: CopyFrom): void }).query(copy);
   });
 }

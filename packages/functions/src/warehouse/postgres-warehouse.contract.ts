@@ -8,7 +8,7 @@ import {
   mergeRuns,
   tableContents,
 } from "../../test/warehouse-fixtures.js";
-import { type DeltaValue, readDeltaBatches } from "./parquet-delta.js";
+import { batchRow, type DeltaValue, readDeltaBatches } from "./parquet-delta.js";
 import { PostgresWarehouse } from "./postgres-warehouse.js";
 import type { SqlClient } from "./sql-client.js";
 
@@ -267,9 +267,7 @@ async function deltaRows(runId: "r1" | "r2"): Promise<Record<string, DeltaValue>
   const keys = request.deltaFiles.map((name) => `${request.deltaPrefix}${name}`);
   const rows: Record<string, DeltaValue>[] = [];
   for await (const batch of readDeltaBatches(fixtureObjects(), keys)) {
-    for (let r = 0; r < batch.rowCount; r++) {
-      rows.push(Object.fromEntries(DELTA_COLUMNS.map((c, i) => [c.name, batch.columns[i]?.[r] ?? null])));
-    }
+    for (let r = 0; r < batch.rowCount; r++) rows.push(batchRow(batch, r));
   }
   return rows;
 }

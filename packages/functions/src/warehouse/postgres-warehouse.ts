@@ -20,11 +20,15 @@ import {
 } from "@market-data/core/warehouse/merge-sql";
 import { APPLIED_VERSIONS_SQL, applyPlan, pendingMigrations } from "@market-data/core/warehouse/migrations";
 import { type SeriesReadQuery, seriesReadSql } from "@market-data/core/warehouse/read-sql";
+import { toCopyBinary } from "./copy-binary.js";
 import { toCopyText } from "./copy-text.js";
 import { type DeltaBatch, readDeltaBatches } from "./parquet-delta.js";
-import type { SqlClient, SqlSession } from "./sql-client.js";
+import type { CopyData, SqlClient, SqlSession } from "./sql-client.js";
 
-/** Reads a delta's files as column batches; replaceable so a test can slip a bad row into the stage. */
+/**
+ * Reads a delta's files as column batches; replaceable so a test can slip a bad row into the stage. Vector
+ * batches (Parquet) are staged in COPY's binary format, plain-value batches in its text format.
+ */
 export type DeltaReader = (objects: ObjectStore, keys: readonly string[]) => AsyncIterable<DeltaBatch>;
 
 export interface PostgresWarehouseOptions {
@@ -33,6 +37,8 @@ export interface PostgresWarehouseOptions {
   readDelta?: DeltaReader;
   /** Clock of the FAILED audit rows (tests). */
   now?: () => Date;
+  /** Told how long each step of a merge took (bench/merge's breakdown). */
+  onStep?: (step: { name: string; ms: number }) => void;
 }
 
 // Any constant: it only has to be the same for every migrator of this database.
@@ -94,10 +100,9 @@ export class PostgresWarehouse implements Warehouse, WarehouseReader {
   }
 
   private async mergeIn(tx: SqlSession, request: MergeRequest): Promise<MergeOutcome> {
+    const step = this.stepTimer();
     await tx.query(mergeLockSql("postgres"));
-    // For this transaction only: sort and hash a million-row stage in memory rather than in temp files, and
-    // skip JIT compilation, which costs seconds on these statements and saves less than it costs.
-    await tx.query(`SET LOCAL work_mem = '${this.db.engine === "pglite" ? "64MB" : "256MB"}'`);
+    // Skip JIT compilation for this transaction: it costs seconds on these statements and saves less.
     await tx.query("SET LOCAL jit = off");
     const done = mergedRunSql("postgres", request.runId);
     const [previous] = await tx.query<CountsRow>(
@@ -108,25 +113,45 @@ export class PostgresWarehouse implements Warehouse, WarehouseReader {
       return { status: "skipped", runId: request.runId, reason: "already-merged", counts: toCounts(previous) };
     }
     await tx.query(stageTableDdl("postgres"));
+    step("lock and check");
     let staged = 0;
     const keys = request.deltaFiles.map((name) => `${request.deltaPrefix}${name}`);
-    // One COPY in flight while the next batch is formatted: a server works on the previous one meanwhile.
+    // One COPY in flight while the next batch is decoded and encoded: the server works on the previous one.
     let copying: Promise<void> = Promise.resolve();
     for await (const batch of this.readDelta(this.options.objects, keys)) {
-      const text = toCopyText(batch);
+      const data = toCopyData(batch);
       await copying;
-      copying = tx.copyText(MERGE_TEMP.raw, text);
+      copying = tx.copyFrom(MERGE_TEMP.raw, data);
       copying.catch(() => undefined); // awaited above or below; this only keeps Node from calling it unhandled
       staged += batch.rowCount;
     }
     await copying;
+    step("stage (read + COPY)");
     if (staged !== request.expectedRows) {
       throw new Error(`the delta holds ${staged} rows but its run manifest says ${request.expectedRows}`);
     }
-    for (const sql of mergeStatements("postgres", request.runId)) await tx.query(sql);
+    // The de-dup sorts the whole stage: give it the memory to do that without temp files (about 600 bytes a
+    // row), within bounds, for this transaction only.
+    await tx.query(`SET LOCAL work_mem = '${sortMemoryMb(staged, this.db.engine)}MB'`);
+    for (const sql of mergeStatements("postgres", request.runId)) {
+      await tx.query(sql);
+      step(statementLabel(sql));
+    }
     const [counts] = await tx.query<CountsRow>(MERGE_COUNTS_SQL);
     if (counts === undefined) throw new Error("the merge left no counts row");
     return { status: "merged", runId: request.runId, counts: toCounts(counts) };
+  }
+
+  /** Reports each step's wall time to `onStep`, when set (the benchmark's breakdown). */
+  private stepTimer(): (name: string) => void {
+    const report = this.options.onStep;
+    if (report === undefined) return () => undefined;
+    let last = performance.now();
+    return (name) => {
+      const now = performance.now();
+      report({ name, ms: now - last });
+      last = now;
+    };
   }
 
   /** Best effort: the audit of a failed attempt must never hide the failure itself. */
@@ -157,6 +182,28 @@ export function migratePostgres(db: SqlClient): Promise<{ applied: number[] }> {
     for (const sql of applyPlan("postgres", pending)) await tx.query(sql);
     return { applied: pending.map((migration) => migration.version) };
   });
+}
+
+/**
+ * Sort memory for the de-dup: ~600 bytes a staged row, from 64 MB up to 1 GB on a server (beyond that the sort
+ * spills, as it would anyway). The embedded engine keeps 64 MB: its WebAssembly heap is small and shared.
+ */
+export function sortMemoryMb(stagedRows: number, engine: SqlClient["engine"]): number {
+  if (engine === "pglite") return 64;
+  return Math.min(1024, Math.max(64, Math.ceil((stagedRows * 600) / 2 ** 20)));
+}
+
+/** A statement's leading words, up to the first column list or quoted name: `UPDATE market_data.fct_bars AS t SET`. */
+function statementLabel(sql: string): string {
+  const words = sql.trim().split(/\s+/);
+  const end = words.findIndex((word) => /["(=]/.test(word));
+  return words.slice(0, Math.min(6, end < 0 ? words.length : end)).join(" ");
+}
+
+function toCopyData(batch: DeltaBatch): CopyData {
+  return "vectors" in batch
+    ? { format: "binary", bytes: toCopyBinary(batch) }
+    : { format: "text", text: toCopyText(batch) };
 }
 
 function toCounts(row: CountsRow): MergeCounts {

@@ -1,20 +1,26 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import pg from "pg";
-import { copyFromText } from "./pg-copy.js";
+import { copyFrom } from "./pg-copy.js";
 
 /** Tables a COPY may name: temp stage tables of this module's callers, never user input. */
 const COPY_TABLE = /^[a-z_][a-z0-9_.]*$/;
 
-function copySql(table: string, source: "STDIN" | "'/dev/blob'"): string {
+/** Rows for a COPY: COPY's text format (copy-text.ts) or its binary format (copy-binary.ts). */
+export type CopyData = { format: "text"; text: string } | { format: "binary"; bytes: Uint8Array };
+
+function copySql(table: string, source: "STDIN" | "'/dev/blob'", data: CopyData): string {
   if (!COPY_TABLE.test(table)) throw new Error(`not a table name: ${table}`);
-  return `COPY ${table} FROM ${source}`;
+  return `COPY ${table} FROM ${source}${data.format === "binary" ? " (FORMAT binary)" : ""}`;
 }
+
+const copyBytes = (data: CopyData): Uint8Array =>
+  data.format === "binary" ? data.bytes : Buffer.from(data.text, "utf8");
 
 /** What the Postgres warehouse needs of a connection: statements with bind parameters, and bulk loading. */
 export interface SqlSession {
   query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  /** `COPY <table> FROM STDIN` with rows in COPY's text format (see copy-text.ts). */
-  copyText(table: string, text: string): Promise<void>;
+  /** `COPY <table> FROM STDIN` with these rows. */
+  copyFrom(table: string, data: CopyData): Promise<void>;
 }
 
 /** A database: PGlite in-process, or a PostgreSQL server through a `pg` pool. */
@@ -41,8 +47,8 @@ export class PgliteClient implements SqlClient {
     return (await this.db.query<T>(sql, [...params])).rows;
   }
 
-  async copyText(table: string, text: string): Promise<void> {
-    await this.db.query(copySql(table, "'/dev/blob'"), [], { blob: new Blob([text]) });
+  async copyFrom(table: string, data: CopyData): Promise<void> {
+    await pgliteCopy(this.db, table, data);
   }
 
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
@@ -50,10 +56,7 @@ export class PgliteClient implements SqlClient {
       work({
         query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
           (await tx.query<R>(sql, [...params])).rows,
-        // PGlite reads COPY input from a Blob it mounts at /dev/blob.
-        copyText: async (table, text) => {
-          await tx.query(copySql(table, "'/dev/blob'"), [], { blob: new Blob([text]) });
-        },
+        copyFrom: (table, data) => pgliteCopy(tx, table, data),
       }),
     );
   }
@@ -61,6 +64,11 @@ export class PgliteClient implements SqlClient {
   async close(): Promise<void> {
     if (this.owned) await this.db.close();
   }
+}
+
+/** PGlite reads COPY input from a Blob it mounts at /dev/blob. */
+async function pgliteCopy(db: PGlite | Transaction, table: string, data: CopyData): Promise<void> {
+  await db.query(copySql(table, "'/dev/blob'", data), [], { blob: new Blob([copyBytes(data)]) });
 }
 
 /** A PostgreSQL server (`DATABASE_URL`), through a small `pg` pool. */
@@ -78,10 +86,10 @@ export class PgClient implements SqlClient {
     return (await this.pool.query<T>(sql, [...params])).rows;
   }
 
-  async copyText(table: string, text: string): Promise<void> {
+  async copyFrom(table: string, data: CopyData): Promise<void> {
     const client = await this.pool.connect();
     try {
-      await copyFromText(client, copySql(table, "STDIN"), text);
+      await copyFrom(client, copySql(table, "STDIN", data), copyBytes(data));
     } finally {
       client.release();
     }
@@ -94,7 +102,7 @@ export class PgClient implements SqlClient {
       const result = await work({
         query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
           (await client.query<R>(sql, [...params])).rows,
-        copyText: (table, text) => copyFromText(client, copySql(table, "STDIN"), text),
+        copyFrom: (table, data) => copyFrom(client, copySql(table, "STDIN", data), copyBytes(data)),
       });
       await client.query("COMMIT");
       return result;
