@@ -10,16 +10,18 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.testing import assertDataFrameEqual
 
 import reference
 from factories import Bar, Bucket, random_walk, series
-from market import job
+from market import newbars, write
 from market.job import run
 from market.read import read_curated
-from market.schema import INDICATOR_SCHEMA, OUTPUT_COLUMNS
+from market.schema import INDICATOR_SCHEMA, OUTPUT_COLUMNS, STATE_FIELDS
+
+STATE_COLUMNS = [f.name for f in STATE_FIELDS]
 
 T1 = datetime(2024, 6, 1, 10, 0, tzinfo=UTC)
 
@@ -44,7 +46,10 @@ def _assert_matches_reference(rows: list, bars: list[Bar]) -> None:
             assert reference.close_enough(row[name], expected[name][t]), (name, t, row[name], expected[name][t])
 
 
-def test_daily_increments_give_the_same_table_as_one_full_run(spark: SparkSession, tmp_path: Path) -> None:
+@pytest.mark.parametrize("read_by", ["driver", "workers"])
+def test_daily_increments_give_the_same_table_as_one_full_run(spark, tmp_path, monkeypatch, read_by) -> None:
+    if read_by == "workers":  # as a bulk load's many files are read (`newbars`)
+        monkeypatch.setattr(newbars, "LOCAL_FILES", 0)
     long_series = series("AAA", random_walk(225, seed=1))  # long enough for SMA200 and the crosses
     short_series = series("BBB", random_walk(35, seed=2))  # shares month partitions with AAA
     full = _bucket(tmp_path, "full")
@@ -177,7 +182,8 @@ def test_output_layout_and_column_order(spark, tmp_path) -> None:
     assert delta.names == OUTPUT_COLUMNS
     assert str(delta.field("ts").type) == "timestamp[us, tz=UTC]"
     month = pq.ParquetFile(bucket.root / "parquet/bars/interval=1d/year=2023/month=1/part-00000.snappy.parquet")
-    assert month.schema_arrow.names == [c for c in OUTPUT_COLUMNS if c != "interval"]
+    # The output columns (without the partition column), then the carried recursion state: only ever appended.
+    assert month.schema_arrow.names == [c for c in OUTPUT_COLUMNS if c != "interval"] + STATE_COLUMNS
     rows = month.read(columns=["symbol", "ts"]).to_pylist()
     assert rows == sorted(rows, key=lambda r: (r["symbol"], r["ts"]))
     assert not list((bucket.root / "parquet").rglob("_SUCCESS"))
@@ -218,15 +224,17 @@ def test_a_failure_while_writing_the_table_leaves_it_intact(spark, tmp_path, mon
     run(spark, bucket.args("r1"))
     table = bucket.files("parquet/bars")
 
-    def exploding(*args, **kwargs):  # fails inside the partition-writing tasks, after the delta was written
-        rows = untouched(*args, **kwargs)
-        return rows.where(F.when(F.col("close") > 0, F.raise_error(F.lit("disk on fire"))).otherwise(F.lit(True)))
+    def exploding(*args, **kwargs):  # fails inside the month-writing tasks, after the delta was written
+        months = months_frame(*args, **kwargs)
+        return months.where(F.when(F.col("month") > 0, F.raise_error(F.lit("disk on fire"))).otherwise(F.lit(True)))
 
-    untouched = job.untouched_rows
-    monkeypatch.setattr(job, "untouched_rows", exploding)
+    months_frame = write.months_frame
+    monkeypatch.setattr(write, "months_frame", exploding)
     bucket.drop("late-january", [b for b in bars if b.ts.month == 2 or (b.symbol == "MID" and b.ts.day == 31)])
     with pytest.raises(Exception, match="disk on fire"):
         run(spark, bucket.args("r2"))
+    assert bucket.files("parquet/delta/run_id=r2")  # the failure came after the compute job
+    assert not (bucket.root / "parquet/_staging").exists() or not list((bucket.root / "parquet/_staging").iterdir())
     assert bucket.files("parquet/bars") == table
 
 

@@ -53,6 +53,11 @@ class JobArgs:
         return f"{_root(self.output_root)}/parquet/delta/run_id={self.run_id}"
 
     @property
+    def staging_root(self) -> str:
+        """Where the run stages the table's rewritten months until its Spark job has succeeded (write.py)."""
+        return f"{_root(self.output_root)}/parquet/_staging/run_id={self.run_id}"
+
+    @property
     def manifest_path(self) -> str:
         return f"{_root(self.output_root)}/_control/runs/{self.run_id}.json"
 

@@ -1,20 +1,29 @@
-"""Which series a run redoes, and which rows and partitions that changes.
+"""Which series a run redoes, how far back it reads them, and which stored rows a rewritten month keeps.
 
-A run recomputes each affected (symbol, interval) series whole — its existing table rows plus the new bars —
-which makes incremental output equal a full recompute by construction (same bars, same deterministic code).
-Unaffected series are never read, except for the rows that share a rewritten month partition.
+A run redoes each affected (symbol, interval) series from its earliest new bar `first_changed_ts` (F) on. Of the
+table it reads, per affected series, only (`history`):
+- the stored rows from F on (a backfill or correction in the middle of a series recomputes everything after it);
+- the *context* before F: the rows from F − LOOKBACK on, which for a daily series is well over the
+  WINDOW_CONTEXT (200) bars the windows need, the last of them carrying the recursions' state. A series for which
+  that is not enough — fewer than 200 contiguous bars there and not its whole prefix (a new series, a long gap, a
+  table written before the state columns existed) — is computed again from its whole history.
+So a one-day run reads a fixed window of history, whatever the series' length. Unaffected series are never read,
+except for the rows that share a month partition the run rewrites (`kept_rows`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from pyspark.sql import Column, DataFrame, SparkSession
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, StringType, StructField, StructType, TimestampType
 
-from .dedupe import latest_per_key
+from .compute import WINDOW_CONTEXT
 from .schema import SERIES_KEY
 
 SERIES_START_SCHEMA = StructType(
@@ -22,9 +31,24 @@ SERIES_START_SCHEMA = StructType(
         StructField("symbol", StringType()),
         StructField("interval", StringType()),
         StructField("first_changed_ts", TimestampType()),
-        StructField("new_rows", LongType()),
+        StructField("lookback_from", TimestampType()),
+        StructField("lines", LongType()),
     ]
 )
+
+# How far before F the first read looks, per interval: 200 bars with room for weekends, holidays and trading
+# hours (a US equity session has 6.5 one-hour bars). Too short only costs that series a second pass over its whole
+# history.
+_BAR = {"1d": timedelta(days=1), "1h": timedelta(hours=1), "30m": timedelta(minutes=30)}
+_BAR |= {"15m": timedelta(minutes=15), "5m": timedelta(minutes=5), "1m": timedelta(minutes=1)}
+LOOKBACK = {interval: max(WINDOW_CONTEXT * bar * 6, timedelta(days=5)) for interval, bar in _BAR.items()}
+LOOKBACK["1d"] = timedelta(days=400)  # 200 trading days ≈ 290 calendar days
+_WHOLE_HISTORY = timedelta(days=365 * 200)
+
+
+def lookback(interval: str) -> timedelta:
+    """How far before its first changed bar a series of this interval is read (an unknown interval: all of it)."""
+    return LOOKBACK.get(interval, _WHOLE_HISTORY)
 
 
 @dataclass(frozen=True)
@@ -34,7 +58,19 @@ class SeriesStart:
     symbol: str
     interval: str
     first_changed_ts: datetime
-    new_rows: int
+    lines: int = 0
+
+    @property
+    def lookback_from(self) -> datetime:
+        return self.first_changed_ts - lookback(self.interval)
+
+
+def partition_of(interval: str, year_folder: str, month_folder: str) -> Partition | None:
+    """`year=2023`, `month=1` → the partition (None: not a partition folder)."""
+    year, month = year_folder.removeprefix("year="), month_folder.removeprefix("month=")
+    if year == year_folder or month == month_folder or not (year.isdigit() and month.isdigit()):
+        return None
+    return Partition(interval, int(year), int(month))
 
 
 @dataclass(frozen=True, order=True)
@@ -49,65 +85,38 @@ class Partition:
 
 
 def series_starts(curated: DataFrame) -> DataFrame:
-    """Per series of the new bars: the earliest ts, the distinct bars (`new_rows`) and the lines read."""
-    return curated.groupBy(*SERIES_KEY).agg(
-        F.min("ts").alias("first_changed_ts"),
-        F.count_distinct("ts").alias("new_rows"),
-        F.count(F.lit(1)).alias("lines"),
-    )
+    """Per series of the new bars: the earliest ts and the lines read."""
+    return curated.groupBy(*SERIES_KEY).agg(F.min("ts").alias("first_changed_ts"), F.count(F.lit(1)).alias("lines"))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment  # naive = UTC, the session zone
 
 
 def starts_frame(spark: SparkSession, starts: list[SeriesStart]) -> DataFrame:
-    rows = [(s.symbol, s.interval, s.first_changed_ts, s.new_rows) for s in starts]
-    return spark.createDataFrame(rows, SERIES_START_SCHEMA)
-
-
-def existing_series(table_bars: DataFrame, starts: list[SeriesStart], keys: DataFrame) -> DataFrame:
-    """The table rows of the affected series only. The interval filter prunes partitions and the symbol filter is
-    pushed into the Parquet scan (files are sorted by symbol, so row groups of other symbols are skipped)."""
-    intervals = sorted({s.interval for s in starts})
-    symbols = sorted({s.symbol for s in starts})
-    scoped = table_bars.where(F.col("interval").isin(intervals) & F.col("symbol").isin(symbols))
-    return scoped.join(F.broadcast(keys.select(*SERIES_KEY)), SERIES_KEY, "left_semi")
-
-
-def combine(new_bars: DataFrame, existing: DataFrame) -> DataFrame:
-    """New bars over the authoritative history; a replayed older object loses to the newer stored bar."""
-    return latest_per_key(new_bars.unionByName(existing.select(*new_bars.columns)))
-
-
-def with_partition_columns(rows: DataFrame) -> DataFrame:
-    return rows.withColumn("year", F.year("ts")).withColumn("month", F.month("ts"))
-
-
-def rewrite_scope(computed: DataFrame, keys: DataFrame) -> DataFrame:
-    """Rows of the affected series in the months that must be rewritten (from the month of the first changed bar
-    on), flagged `is_changed` from the first changed bar itself: those go to the run's delta."""
-    joined = computed.join(F.broadcast(keys.select(*SERIES_KEY, "first_changed_ts")), SERIES_KEY, "inner")
-    in_scope = F.col("ts") >= _scope_start()
-    return with_partition_columns(
-        joined.where(in_scope).withColumn("is_changed", F.col("ts") >= F.col("first_changed_ts"))
-    ).drop("first_changed_ts")
-
-
-def partition_filter(partitions: list[Partition]) -> Column:
-    """A predicate on partition columns only, so Spark prunes the scan to exactly these directories."""
-    names = [p.path for p in partitions]
-    path = F.concat(
-        F.lit("interval="), F.col("interval"), F.lit("/year="), F.col("year"), F.lit("/month="), F.col("month")
+    """The affected series as a small DataFrame held by the driver's plan (a local relation via Arrow): joining
+    it runs no job of its own, where a parallelized list would run one task per core to broadcast it."""
+    frame = pd.DataFrame(
+        {
+            "symbol": pd.Series([s.symbol for s in starts], dtype=object),
+            "interval": pd.Series([s.interval for s in starts], dtype=object),
+            "first_changed_ts": pd.to_datetime([_utc(s.first_changed_ts) for s in starts], utc=True),
+            "lookback_from": pd.to_datetime([_utc(s.lookback_from) for s in starts], utc=True),
+            "lines": pd.Series([s.lines for s in starts], dtype="int64"),
+        }
     )
-    return path.isin(names)
+    return spark.createDataFrame(frame, SERIES_START_SCHEMA)
 
 
-def untouched_rows(table: DataFrame, partitions: list[Partition], keys: DataFrame) -> DataFrame:
-    """The stored rows of the rewritten partitions that the run does not recompute, which the rewrite must keep:
-    every row of an unaffected series, and an affected series' rows before its own rewrite scope (a month that
-    another series' change touches can hold them)."""
-    starts = F.broadcast(keys.select(*SERIES_KEY, "first_changed_ts"))
-    stored = table.where(partition_filter(partitions)).join(starts, SERIES_KEY, "left")
-    kept = F.col("first_changed_ts").isNull() | (F.col("ts") < _scope_start())
-    return stored.where(kept).drop("first_changed_ts")
-
-
-def _scope_start() -> Column:
-    return F.date_trunc("month", F.col("first_changed_ts"))
+def kept_rows(stored: pa.Table, first_changed: dict[str, int]) -> pa.Table:
+    """The rows of a stored month file (one interval) that a run rewriting the month keeps: every row of an
+    unaffected series, and an affected series' rows before its first changed bar. The others are recomputed.
+    `first_changed`: the interval's affected symbols and their first changed ts, in µs since the epoch."""
+    if not first_changed or not stored.num_rows:
+        return stored
+    symbols = pa.array(list(first_changed), pa.string())
+    starts = pa.array(list(first_changed.values()), pa.int64())
+    position = pc.index_in(stored.column("symbol"), value_set=symbols)  # null: not an affected series
+    series_start = starts.take(position.combine_chunks() if isinstance(position, pa.ChunkedArray) else position)
+    recomputed = pc.greater_equal(stored.column("ts").cast(pa.int64()), series_start)
+    return stored.filter(pc.invert(pc.fill_null(recomputed, False)))

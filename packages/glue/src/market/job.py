@@ -1,48 +1,41 @@
 """`run()`: one transform run, from the work list to the table, the delta and the manifest.
 
 Order of effects, so that a failure leaves the previous table intact:
-1. read the work list and the curated files (a first action: unreadable input fails here, before any write);
-2. write the run's delta (its own folder; the table is only read);
-3. write the touched month partitions with dynamic partition overwrite. Spark's writer stages every task's
-   output and swaps the partitions in only at job commit, after all tasks — and so all reads of the old table —
-   have succeeded; a failed job deletes its staging and leaves the table as it was;
-4. write the manifest (SUCCEEDED, or FAILED with the error, which is then re-raised).
+1. read the work list and the curated files (unreadable input fails the curated read — the first action of an
+   incremental run, the first stage of a first run's compute job — before anything is written);
+2. the compute job: its tasks write the run's delta (its own folder) and stage the changed rows by month;
+3. the month job: its tasks write each rewritten month partition, whole, to the run's staging folder;
+4. only when both jobs have succeeded (all tasks, and so all reads of the old table) are the staged months
+   swapped into the table, as Spark's dynamic partition overwrite does at job commit (`write.py`); a failed run
+   leaves the table as it was and its staging is deleted;
+5. write the manifest (SUCCEEDED, or FAILED with the error, which is then re-raised).
 The dirty markers belong to the caller; the job never deletes them, so a failed run's work is taken again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from pyspark import StorageLevel
-from pyspark.sql import DataFrame, Row, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import Row, SparkSession
 
 from .args import JobArgs
-from .dedupe import latest_per_key
-from .incremental import (
-    Partition,
-    SeriesStart,
-    combine,
-    existing_series,
-    rewrite_scope,
-    series_starts,
-    starts_frame,
-    untouched_rows,
-)
-from .indicators import with_indicators
+from .history import History
+from .incremental import Partition
 from .manifest import RowCounts, RunManifest, SeriesChange, now_iso, utc_iso, write_manifest
-from .read import read_curated, read_table, table_bars
-from .schema import SERIES_KEY
+from .newbars import NewBars, read_new_bars
+from .read import read_curated_packed
 from .session import configure
 from .storage import Storage
 from .worklist import WorkList, parse_work_list
-from .write import normalise_partitions, write_delta, write_partitions
+from .write import Pieces, commit_partitions, compute_and_stage, merge_months, normalise_names
 
 log = logging.getLogger("market.transform")
+# Buckets series are hashed into for the shuffle (`transport`): several per shuffle partition, so that partitions come
+# out of similar size (with one bucket each, hash collisions left some partitions double and others empty).
+BUCKETS = 64
 
 
 @dataclass
@@ -84,6 +77,7 @@ def run(spark: SparkSession, args: JobArgs) -> RunResult:
 def _record_failure(storage: Storage, args: JobArgs, base: RunManifest, error: Exception) -> None:
     failed: RunManifest = {**base, "finished_at": now_iso(), "error": f"{type(error).__name__}: {error}"[:4000]}
     try:
+        storage.delete(args.staging_root)
         write_manifest(storage, args.manifest_path, failed)
     except Exception:  # the original error is what the caller must see
         log.exception("run %s: could not write the failure manifest", args.run_id)
@@ -92,64 +86,96 @@ def _record_failure(storage: Storage, args: JobArgs, base: RunManifest, error: E
 def _transform(
     spark: SparkSession, storage: Storage, args: JobArgs, work: WorkList, base: RunManifest
 ) -> tuple[RunManifest, list[Partition]]:
-    curated = read_curated(spark, [args.curated_uri(key) for key in work.curated_keys])
-    curated = curated.persist(StorageLevel.MEMORY_AND_DISK)
-    # First action: any unreadable input fails here, long before a write.
-    starts, curated_read = _collect_starts(curated)
-    if not starts:
-        return _manifest(base, 0, 0, [], [], []), []
-    keys = starts_frame(spark, starts)
-    table = read_table(spark, storage, args.table_root)
-    existing = existing_series(table_bars(table), starts, keys)
-    computed = with_indicators(combine(latest_per_key(curated), existing))
-    scope = rewrite_scope(computed, keys).persist(StorageLevel.MEMORY_AND_DISK)
-    changes, partitions = _collect_scope(scope, starts)
-    changed_rows = sum(c["changed_rows"] for c in changes)
-    delta_files = write_delta(storage, scope.where("is_changed"), args.delta_root, changed_rows)
-    # The affected series recomputed + every other series' rows of the same months: whole partitions.
-    rewritten = scope.drop("is_changed")
-    rows = rewritten.unionByName(untouched_rows(table, partitions, keys).select(*rewritten.columns))
-    write_partitions(rows, args.table_root)
-    normalise_partitions(storage, args.table_root, partitions)
-    scope.unpersist()
-    curated.unpersist()
-    unique = sum(s.new_rows for s in starts)
-    return _manifest(base, curated_read, unique, changes, partitions, delta_files), partitions
+    # What an earlier attempt of this run id left (a re-run rewrites the same files).
+    storage.delete(args.delta_root)
+    storage.delete(args.staging_root)
+    uris = [args.curated_uri(key) for key in work.curated_keys]
+    pieces_root = f"{args.staging_root}/pieces"
+    first_changed: dict[str, dict[str, int]] = {}
+    buckets = max(BUCKETS, int(spark.conf.get("spark.sql.shuffle.partitions") or 0))
+    table_exists = storage.exists(args.table_root)
+    if not table_exists:
+        # Nothing stored yet: every series is computed whole from the new bars, in one job straight from the files.
+        packed_input = read_curated_packed(spark, uris, buckets)
+        stats = compute_and_stage(packed_input, args.delta_root, pieces_root).collect()
+    else:
+        # First read: any missing or unreadable input fails here, long before a write.
+        new_bars = read_new_bars(spark, uris)
+        try:
+            stats = _incremental(args, new_bars, buckets, first_changed)
+        finally:
+            new_bars.release()
+    changes, pieces, lines = _summarise(stats)
+    partitions = sorted(pieces)
+    if partitions:
+        table_root = args.table_root if table_exists else None
+        merge_months(spark, args.staging_root, table_root, pieces, first_changed).collect()
+    commit_partitions(storage, args.staging_root, args.table_root, partitions)
+    delta_files = normalise_names(storage, args.delta_root)
+    unique = sum(c["new_rows"] for c in changes)
+    return _manifest(base, lines, unique, changes, partitions, delta_files), partitions
 
 
-def _collect_starts(curated: DataFrame) -> tuple[list[SeriesStart], int]:
-    """Each affected series with its earliest new bar and its count of distinct new bars; and the lines read."""
-    rows = series_starts(curated).orderBy(*SERIES_KEY).collect()
-    starts = [SeriesStart(r["symbol"], r["interval"], r["first_changed_ts"], r["new_rows"]) for r in rows]
-    return starts, sum(r["lines"] for r in rows)
+def _incremental(args: JobArgs, new_bars: NewBars, buckets: int, first_changed: dict[str, dict[str, int]]) -> list[Row]:
+    """The compute job of a run against an existing table: the affected series from their first changed bar, with
+    the context a bounded read of their recent history gives (`history`); then, for the few series that is not
+    enough for, again with their whole history. Fills `first_changed`; returns the compute tasks' reports."""
+    if not new_bars.starts:
+        return []
+    for s in new_bars.starts:
+        first_changed.setdefault(s.interval, {})[s.symbol] = _micros(s.first_changed_ts)
+    pieces_root = f"{args.staging_root}/pieces"
+    recent = History(args.table_root)
+    stats = compute_and_stage(new_bars.packed(buckets), args.delta_root, pieces_root, recent, "a").collect()
+    short = {(r["symbol"], r["interval"]) for r in stats if r["kind"] == "short"}
+    if not short:
+        return stats
+    log.info("%d series need their whole stored history", len(short))
+    narrow = [s for s in new_bars.starts if (s.symbol, s.interval) in short]
+    again = new_bars.packed(buckets, only=narrow)
+    whole = History(args.table_root, whole=True)
+    return stats + compute_and_stage(again, args.delta_root, pieces_root, whole, "b").collect()
 
 
-def _collect_scope(scope: DataFrame, starts: list[SeriesStart]) -> tuple[list[SeriesChange], list[Partition]]:
-    """One pass over the rewrite scope: the month partitions it spans and each series' changed rows."""
-    per_month = (
-        scope.groupBy(*SERIES_KEY, "year", "month")
-        .agg(
-            F.count(F.when(F.col("is_changed"), 1)).alias("changed_rows"),
-            F.max(F.when(F.col("is_changed"), F.col("ts"))).alias("last_ts"),
-        )
-        .collect()
-    )
-    partitions = sorted({Partition(r["interval"], r["year"], r["month"]) for r in per_month})
-    by_series: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for row in per_month:
-        by_series[(row["symbol"], row["interval"])].append(row)
-    return [_series_change(start, by_series[(start.symbol, start.interval)]) for start in starts], partitions
+def _summarise(stats: list[Row]) -> tuple[list[SeriesChange], Pieces, int]:
+    """The compute tasks' reports → per series its changes; per month partition the pieces that hold its changed
+    rows; the curated lines read."""
+    pieces: Pieces = {}
+    changes: list[SeriesChange] = []
+    lines = 0
+    for r in stats:
+        if r["kind"] == "piece":
+            pieces.setdefault(Partition(r["interval"], r["year"], r["month"]), []).append((r["piece"], r["batch"]))
+        elif r["kind"] == "series":
+            lines += r["lines"]
+            changes.append(
+                {
+                    "symbol": r["symbol"],
+                    "interval": r["interval"],
+                    "first_changed_ts": _iso_micros(r["first_ts"]),
+                    "last_ts": _iso_micros(r["last_ts"]),
+                    "new_rows": r["new_rows"],
+                    "changed_rows": r["changed_rows"],
+                }
+            )
+    changes.sort(key=lambda c: (c["symbol"], c["interval"]))
+    return changes, {p: sorted(pieces[p]) for p in sorted(pieces)}, lines
 
 
-def _series_change(start: SeriesStart, months: list[Row]) -> SeriesChange:
-    return {
-        "symbol": start.symbol,
-        "interval": start.interval,
-        "first_changed_ts": utc_iso(start.first_changed_ts),
-        "last_ts": utc_iso(max(r["last_ts"] for r in months if r["last_ts"] is not None)),
-        "new_rows": start.new_rows,
-        "changed_rows": sum(r["changed_rows"] for r in months),
-    }
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _from_micros(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def _micros(moment: datetime) -> int:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // timedelta(microseconds=1)
+
+
+def _iso_micros(micros: int) -> str:
+    return utc_iso(_from_micros(micros))
 
 
 def _manifest(

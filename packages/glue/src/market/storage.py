@@ -7,6 +7,7 @@ credentials Spark uses, instead of a boto3 branch that only runs in AWS.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pyspark.sql import SparkSession
@@ -16,8 +17,13 @@ from pyspark.sql import SparkSession
 class Storage:
     spark: SparkSession
 
+    @cached_property
+    def _path_class(self) -> Any:
+        # Resolved once: py4j looks a dotted JVM name up one segment at a time, each a class-path search.
+        return self.spark._jvm.org.apache.hadoop.fs.Path  # type: ignore[union-attr]
+
     def _path(self, uri: str) -> Any:
-        return self.spark._jvm.org.apache.hadoop.fs.Path(uri)  # type: ignore[union-attr]
+        return self._path_class(uri)
 
     def _fs(self, path: Any) -> Any:
         return path.getFileSystem(self.spark._jsc.hadoopConfiguration())  # type: ignore[union-attr]
@@ -62,3 +68,13 @@ class Storage:
         source, target = self._path(source_uri), self._path(target_uri)
         if not self._fs(source).rename(source, target):
             raise OSError(f"could not rename {source_uri} to {target_uri}")
+
+    def replace_folder(self, source_uri: str, target_uri: str) -> None:
+        """Moves a folder to `target_uri`, replacing whatever is there: Spark's own step when it commits a dynamic
+        partition overwrite (delete the old partition, create its parent if missing, rename the staged one in)."""
+        source, target = self._path(source_uri), self._path(target_uri)
+        fs = self._fs(target)
+        if not fs.delete(target, True) and not fs.exists(target.getParent()):
+            fs.mkdirs(target.getParent())
+        if not fs.rename(source, target):
+            raise OSError(f"could not move {source_uri} to {target_uri}")
