@@ -5,6 +5,7 @@ import { providerAlertsTo, providerRecoveriesTo } from "./ingest/notify-alerts.j
 import { type IngestTickResult, runIngestTick } from "./ingest/tick.js";
 import { providersFromEnv } from "./providers/from-env.js";
 import { alertsTopic } from "./shared/alerts.js";
+import { requiredEnv } from "./shared/env.js";
 import { dataBucket } from "./shared/s3.js";
 
 const logger = new Logger({ serviceName: "ingest" });
@@ -13,7 +14,7 @@ const logger = new Logger({ serviceName: "ingest" });
 const env = process.env;
 const config = ingestConfigFromEnv(env);
 const providers = providersFromEnv(env, { logger });
-const notifier = alertsTopic(env.ALERTS_TOPIC_ARN);
+const notifier = alertsTopic(requiredEnv("ALERTS_TOPIC_ARN"));
 const deps = {
   objects: dataBucket(),
   providers,

@@ -9,9 +9,9 @@ import { dataBucket } from "./s3.js";
 // Created once per container, at cold start, and reused by every invocation.
 const sns = new SNSClient({});
 
-/** The alerts topic (`ALERTS_TOPIC_ARN`) as a notifier, or undefined where the stack does not give a topic. */
-export function alertsTopic(topicArn: string | undefined = process.env.ALERTS_TOPIC_ARN): Notifier | undefined {
-  return topicArn ? new SnsAlertNotifier(new SnsNotifier(sns, topicArn)) : undefined;
+/** The alerts topic (the stacks' `ALERTS_TOPIC_ARN`) as a notifier. */
+export function alertsTopic(topicArn: string): Notifier {
+  return new SnsAlertNotifier(new SnsNotifier(sns, topicArn));
 }
 
 /** Open incidents, as the slack function keeps them in the data bucket. */
