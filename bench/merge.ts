@@ -95,9 +95,11 @@ async function measure(engine: "pglite" | "postgres", deltaKey: string) {
       // 100 symbols (1M rows) per statement: bounded memory, and progress on a slow engine.
       await client.query(seedSql(from, Math.min(baseSymbols, from + 100)));
     }
-    // A table in its steady state: vacuumed (hint bits set, visibility map built) and analyzed, so neither the
-    // merge nor an autovacuum of the seed running beside it pays for the seeding.
+    // A table in its steady state: vacuumed (hint bits set, visibility map built), analyzed and checkpointed, so
+    // neither the merge nor an autovacuum or a checkpoint of the seed running beside it pays for the seeding.
     await client.query("VACUUM ANALYZE market_data.fct_bars");
+    // CHECKPOINT needs a superuser or pg_checkpoint; without either the merge may share the disk with one.
+    await client.query("CHECKPOINT").catch(() => process.stderr.write("bench/merge: could not CHECKPOINT\n"));
     const seedSeconds = (performance.now() - seeded) / 1000;
     const serverCpu = engine === "postgres" ? await serverCpuMeter(client) : undefined;
     const load = loadavg()[0] ?? 0;

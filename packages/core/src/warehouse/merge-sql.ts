@@ -1,9 +1,14 @@
-import { BAR_KEY, type ColumnDef, DELTA_COLUMNS } from "./columns.js";
-import { FCT_BARS, MERGE_RUNS, MERGE_STATUS, sqlType } from "./ddl.js";
+import { BAR_KEY, type ColumnDef, DELTA_COLUMNS, WAREHOUSE_SCHEMA } from "./columns.js";
+import { FCT_BARS, keyCollation, MERGE_RUNS, MERGE_STATUS, sqlType } from "./ddl.js";
 import { Binder, type BoundSql, type Dialect, literal, q, RUN_ID_PATTERN } from "./sql.js";
 
 /** Session-local tables of one merge (temporary: gone with the transaction or the session). */
-export const MERGE_TEMP = { raw: "merge_stage_raw", stage: "merge_stage", counts: "merge_counts" } as const;
+export const MERGE_TEMP = {
+  raw: "merge_stage_raw",
+  stage: "merge_stage",
+  targets: "merge_targets",
+  counts: "merge_counts",
+} as const;
 
 /** What a stage row becomes in the merge. `unchanged` rows equal the stored row and are left alone. */
 export const MERGE_ACTIONS = { insert: "insert", update: "update", unchanged: "unchanged" } as const;
@@ -21,19 +26,37 @@ function sameValues(a: string, b: string): string {
 }
 
 /**
+ * PostgreSQL's raw stage: an unlogged table rather than a temporary one, so that parallel workers can read it
+ * (the classify's million key probes run on every core), created and dropped inside the merge's transaction —
+ * a rolled-back merge leaves nothing behind either way, and merges take turns (`mergeLockSql`).
+ */
+export const POSTGRES_STAGE = `${WAREHOUSE_SCHEMA}.${MERGE_TEMP.raw}`;
+
+/** The raw stage's name in a dialect: what the delta is copied into. */
+export const stageTable = (dialect: Dialect): string => (dialect === "postgres" ? POSTGRES_STAGE : MERGE_TEMP.raw);
+
+/**
  * The raw stage: the delta's 37 columns in file order (Redshift's COPY maps Parquet columns by position), no
  * constraints, so whatever the delta holds arrives and a bad row fails in the merge with the database's message.
+ * On PostgreSQL the key's text columns compare byte by byte, as fct_bars' do (migration 2).
  */
-export function stageTableDdl(dialect: Dialect): string {
-  const lines = DELTA_COLUMNS.map((c) => `  ${q(c.name)} ${sqlType(dialect, c)}`).join(",\n");
+export function stageTableDdl(dialect: Dialect): string[] {
+  const lines = DELTA_COLUMNS.map((c) => `  ${q(c.name)} ${sqlType(dialect, c)}${keyCollation(dialect, c.name)}`).join(
+    ",\n",
+  );
   return dialect === "postgres"
-    ? `CREATE TEMP TABLE ${MERGE_TEMP.raw} (\n${lines}\n) ON COMMIT DROP`
-    : `CREATE TEMP TABLE ${MERGE_TEMP.raw} (\n${lines}\n)\nDISTKEY (${q("symbol")})`;
+    ? [`DROP TABLE IF EXISTS ${POSTGRES_STAGE}`, `CREATE UNLOGGED TABLE ${POSTGRES_STAGE} (\n${lines}\n)`]
+    : [`CREATE TEMP TABLE ${MERGE_TEMP.raw} (\n${lines}\n)\nDISTKEY (${q("symbol")})`];
 }
 
-/** The transaction's first statement: merges of different runs queue here instead of interleaving. */
+/**
+ * The transaction's first statement: merges of different runs queue here instead of interleaving. PostgreSQL
+ * also holds fct_bars against every other writer (readers go on), which its merge's row addresses rely on.
+ */
 export function mergeLockSql(dialect: Dialect): string {
-  return dialect === "postgres" ? `LOCK TABLE ${MERGE_RUNS} IN SHARE ROW EXCLUSIVE MODE` : `LOCK ${MERGE_RUNS}`;
+  return dialect === "postgres"
+    ? `LOCK TABLE ${MERGE_RUNS}, ${FCT_BARS} IN SHARE ROW EXCLUSIVE MODE`
+    : `LOCK ${MERGE_RUNS}`;
 }
 
 /** `COPY` of a run's delta prefix into the raw stage (Redshift). URI and role are checked, then quoted. */
@@ -44,65 +67,22 @@ export function copyDeltaSql(input: { deltaUri: string; copyRoleArn: string }): 
 }
 
 /**
- * The merge proper, after the raw stage is loaded, in the order it runs (one transaction):
+ * Redshift's merge, after the raw stage is loaded, in the order it runs (one transaction):
  * 1. de-duplicate the stage on (symbol, interval, ts) — the latest `ingested_at` wins, as everywhere — and
  *    classify each row against the table in the same pass: insert, update, or unchanged;
  * 2. empty the stage when the run is already recorded as merged (a duplicate delivery that raced the check);
  * 3. count, for the audit;
- * 4. write: Redshift drops the unchanged rows and MERGEs the rest into fct_bars (update in place / insert).
- *    PostgreSQL applies the classification as two plain statements instead — UPDATE the `update` rows, INSERT
- *    the `insert` rows — which is the same change: only the updated rows need the second lookup of the key, and
- *    the planner probes the key index for them (the unanalyzed temp stage's filter looks small), where the
- *    MERGE hashed all of fct_bars; analyzed, the MERGE still cost a fifth more server CPU on a million-row delta.
- *    Either way unchanged rows keep the run id and load time they already have;
+ * 4. drop the unchanged rows and MERGE the rest into fct_bars (update in place / insert), so unchanged rows keep
+ *    the run id and load time they already have;
  * 5. record the run as MERGED, unless it already is.
  */
-export function mergeStatements(dialect: Dialect, runId: string): string[] {
+export function redshiftMergeStatements(runId: string): string[] {
   const run = literal(runId, RUN_ID_PATTERN);
-  const pg = dialect === "postgres";
-  const temp = (name: string, attributes: string) =>
-    pg ? `CREATE TEMP TABLE ${name} ON COMMIT DROP AS` : `CREATE TEMP TABLE ${name}${attributes} AS`;
-  // Both are the transaction's start in their dialect, so every row of one merge gets the same loaded_at.
-  const txnNow = pg ? "now()" : "SYSDATE";
-  const wallNow = pg ? "clock_timestamp()" : "GETDATE()";
-  const alreadyMerged =
-    `SELECT 1 FROM ${MERGE_RUNS} m WHERE m.${q("run_id")} = ${run} ` +
-    `AND m.${q("status")} = '${MERGE_STATUS.merged}'`;
+  const temp = (name: string, attributes: string) => `CREATE TEMP TABLE ${name}${attributes} AS`;
+  const alreadyMerged = alreadyMergedSql(run);
   const action = q("merge_action");
   const count = (name: string) => `COALESCE(SUM(CASE WHEN ${action} = '${name}' THEN 1 ELSE 0 END), 0)`;
-  const load = [
-    { name: "run_id", value: run },
-    { name: "loaded_at", value: txnNow },
-  ];
-  const targetColumns = [...DELTA_COLUMNS.map((c) => q(c.name)), ...load.map((l) => q(l.name))].join(", ");
-  const sourceValues = [...DELTA_COLUMNS.map((c) => `s.${q(c.name)}`), ...load.map((l) => l.value)].join(", ");
-  const updates = [
-    ...nonKey.map((c) => `${q(c.name)} = s.${q(c.name)}`),
-    ...load.map((l) => `${q(l.name)} = ${l.value}`),
-  ].join(",\n    ");
-
-  const write = pg
-    ? [
-        `UPDATE ${FCT_BARS} AS t SET
-    ${updates}
-FROM ${MERGE_TEMP.stage} AS s
-WHERE s.${action} = '${MERGE_ACTIONS.update}' AND ${keyMatch("t", "s")}`,
-        `INSERT INTO ${FCT_BARS} (${targetColumns})
-SELECT ${sourceValues}
-FROM ${MERGE_TEMP.stage} AS s
-WHERE s.${action} = '${MERGE_ACTIONS.insert}'`,
-      ]
-    : [
-        `DELETE FROM ${MERGE_TEMP.stage} WHERE ${action} = '${MERGE_ACTIONS.unchanged}'`,
-        `MERGE INTO ${FCT_BARS} AS t
-USING ${MERGE_TEMP.stage} AS s
-ON ${keyMatch("t", "s")}
-WHEN MATCHED THEN UPDATE SET
-    ${updates}
-WHEN NOT MATCHED THEN INSERT (${targetColumns})
-  VALUES (${sourceValues})`,
-      ];
-
+  const { targetColumns, sourceValues, updates } = writeLists(run, "SYSDATE");
   return [
     `${temp(MERGE_TEMP.stage, ` DISTKEY (${q("symbol")})`)}
 SELECT ${cols(DELTA_COLUMNS, "d")},
@@ -112,7 +92,7 @@ SELECT ${cols(DELTA_COLUMNS, "d")},
 FROM (
   SELECT r.*, ROW_NUMBER() OVER (
     PARTITION BY ${BAR_KEY.map((k) => `r.${q(k)}`).join(", ")}
-    ORDER BY r.${q("ingested_at")} DESC, r.${q("source_key")} DESC, r.${q("source_etag")} DESC
+    ORDER BY ${LATEST_FIRST("r")}
   ) AS ${q("merge_rank")}
   FROM ${MERGE_TEMP.raw} r
 ) d
@@ -128,19 +108,127 @@ CROSS JOIN (
     ${count(MERGE_ACTIONS.unchanged)} AS ${q("rows_unchanged")}
   FROM ${MERGE_TEMP.stage}
 ) a`,
-    ...write,
-    `INSERT INTO ${MERGE_RUNS} (${q("run_id")}, ${q("status")}, ${q("rows_staged")}, ${q("rows_inserted")}, ` +
-      `${q("rows_updated")}, ${q("rows_unchanged")}, ${q("started_at")}, ${q("finished_at")}, ${q("error")})
-SELECT ${run}, '${MERGE_STATUS.merged}', c.${q("rows_staged")}, c.${q("rows_inserted")}, c.${q("rows_updated")}, ` +
-      `c.${q("rows_unchanged")}, ${txnNow}, ${wallNow}, NULL
-FROM ${MERGE_TEMP.counts} c
-WHERE NOT EXISTS (${alreadyMerged})`,
+    `DELETE FROM ${MERGE_TEMP.stage} WHERE ${action} = '${MERGE_ACTIONS.unchanged}'`,
+    `MERGE INTO ${FCT_BARS} AS t
+USING ${MERGE_TEMP.stage} AS s
+ON ${keyMatch("t", "s")}
+WHEN MATCHED THEN UPDATE SET
+    ${updates}
+WHEN NOT MATCHED THEN INSERT (${targetColumns})
+  VALUES (${sourceValues})`,
+    auditSql(run, "SYSDATE", "GETDATE()"),
   ];
+}
+
+/** What the PostgreSQL merge knows of its stage once the COPY is done. */
+export interface PostgresStage {
+  /** Rows the COPY loaded (the audit's `rows_staged`, before de-duplication). */
+  rows: number;
+  /** Whether the loader proved that no two rows share a key; then the de-duplication is skipped. */
+  uniqueKeys: boolean;
+}
+
+/**
+ * PostgreSQL's merge, after the raw stage is loaded and the run checked unmerged under the lock; the same change
+ * as Redshift's, in fewer passes over a million rows (docs/adr/0003-warehouse-merge.md has the measurements):
+ * 1. unless the stage's keys are known unique, delete every row but the latest of its key from the stage;
+ * 2. classify each stage row against fct_bars in one probe of the key index, keeping only the two rows'
+ *    addresses (ctid) and the action — not a second copy of the stage;
+ * 3. count, for the audit;
+ * 4. delete the stored rows the stage replaces, and the stage rows equal to what is stored, both by address;
+ * 5. insert what is left of the stage: new bars and the new versions of changed ones (DELETE + INSERT: a third
+ *    cheaper here than UPDATE, which does the same work with more bookkeeping per row);
+ * 6. record the run as MERGED, and drop the stage.
+ * Unchanged rows keep the run id and load time they already have. The addresses stay valid until the end: the
+ * transaction holds fct_bars against other writers (`mergeLockSql`), and live rows never move in PostgreSQL.
+ */
+export function postgresMergeStatements(runId: string, stage: PostgresStage): string[] {
+  const run = literal(runId, RUN_ID_PATTERN);
+  if (!Number.isSafeInteger(stage.rows) || stage.rows < 0) throw new Error(`not a row count: ${stage.rows}`);
+  const action = q("merge_action");
+  const count = (name: string) => `COUNT(*) FILTER (WHERE ${action} = '${name}')`;
+  const { targetColumns, sourceValues } = writeLists(run, "now()");
+  const dedup = `DELETE FROM ${POSTGRES_STAGE} r
+WHERE r.ctid IN (
+  SELECT d.ctid FROM (
+    SELECT ctid, ROW_NUMBER() OVER (
+      PARTITION BY ${BAR_KEY.map(q).join(", ")}
+      ORDER BY ${LATEST_FIRST("")}
+    ) AS ${q("merge_rank")}
+    FROM ${POSTGRES_STAGE}
+  ) d
+  WHERE d.${q("merge_rank")} > 1
+)`;
+  return [
+    ...(stage.uniqueKeys ? [] : [dedup]),
+    // From here on every join is a probe of an index or an address: the planner, seeing an unanalyzed stage,
+    // would rather hash all of fct_bars, which costs far more for any delta much smaller than the table.
+    "SET LOCAL enable_hashjoin = off",
+    "SET LOCAL enable_mergejoin = off",
+    `CREATE TEMP TABLE ${MERGE_TEMP.targets} ON COMMIT DROP AS
+SELECT s.ctid AS ${q("stage_row")}, t.ctid AS ${q("target_row")},
+  CASE WHEN t.ctid IS NULL THEN '${MERGE_ACTIONS.insert}'
+    WHEN ${nonKey.map((c) => `t.${q(c.name)} IS NOT DISTINCT FROM s.${q(c.name)}`).join("\n    AND ")}
+    THEN '${MERGE_ACTIONS.unchanged}' ELSE '${MERGE_ACTIONS.update}' END AS ${action}
+FROM ${POSTGRES_STAGE} s
+LEFT JOIN ${FCT_BARS} t ON ${keyMatch("t", "s")}`,
+    `CREATE TEMP TABLE ${MERGE_TEMP.counts} ON COMMIT DROP AS
+SELECT ${stage.rows}::bigint AS ${q("rows_staged")}, ${count(MERGE_ACTIONS.insert)} AS ${q("rows_inserted")},
+  ${count(MERGE_ACTIONS.update)} AS ${q("rows_updated")}, ${count(MERGE_ACTIONS.unchanged)} AS ${q("rows_unchanged")}
+FROM ${MERGE_TEMP.targets}`,
+    `DELETE FROM ${FCT_BARS} t USING ${MERGE_TEMP.targets} m
+WHERE m.${action} = '${MERGE_ACTIONS.update}' AND t.ctid = m.${q("target_row")}`,
+    `DELETE FROM ${POSTGRES_STAGE} s USING ${MERGE_TEMP.targets} m
+WHERE m.${action} = '${MERGE_ACTIONS.unchanged}' AND s.ctid = m.${q("stage_row")}`,
+    `INSERT INTO ${FCT_BARS} (${targetColumns})
+SELECT ${sourceValues}
+FROM ${POSTGRES_STAGE} s`,
+    auditSql(run, "now()", "clock_timestamp()"),
+    `DROP TABLE ${POSTGRES_STAGE}`,
+  ];
+}
+
+/** The stage's order of preference among rows of one key: the latest ingestion wins, then the greater key/etag. */
+const LATEST_FIRST = (alias: string) =>
+  ["ingested_at", "source_key", "source_etag"].map((c) => `${alias === "" ? "" : `${alias}.`}${q(c)} DESC`).join(", ");
+
+const alreadyMergedSql = (run: string) =>
+  `SELECT 1 FROM ${MERGE_RUNS} m WHERE m.${q("run_id")} = ${run} AND m.${q("status")} = '${MERGE_STATUS.merged}'`;
+
+/**
+ * The written columns and their values from stage row `s`: the delta's, then the run id and the load time —
+ * `txnNow`, the transaction's start in its dialect, so every row of one merge gets the same `loaded_at`.
+ */
+function writeLists(run: string, txnNow: string) {
+  const load = [
+    { name: "run_id", value: run },
+    { name: "loaded_at", value: txnNow },
+  ];
+  return {
+    targetColumns: [...DELTA_COLUMNS.map((c) => q(c.name)), ...load.map((l) => q(l.name))].join(", "),
+    sourceValues: [...DELTA_COLUMNS.map((c) => `s.${q(c.name)}`), ...load.map((l) => l.value)].join(", "),
+    updates: [
+      ...nonKey.map((c) => `${q(c.name)} = s.${q(c.name)}`),
+      ...load.map((l) => `${q(l.name)} = ${l.value}`),
+    ].join(",\n    "),
+  };
+}
+
+/** The MERGED audit row, from the counts table, unless the run already has one. */
+function auditSql(run: string, txnNow: string, wallNow: string): string {
+  return (
+    `INSERT INTO ${MERGE_RUNS} (${q("run_id")}, ${q("status")}, ${q("rows_staged")}, ${q("rows_inserted")}, ` +
+    `${q("rows_updated")}, ${q("rows_unchanged")}, ${q("started_at")}, ${q("finished_at")}, ${q("error")})
+SELECT ${run}, '${MERGE_STATUS.merged}', c.${q("rows_staged")}, c.${q("rows_inserted")}, c.${q("rows_updated")}, ` +
+    `c.${q("rows_unchanged")}, ${txnNow}, ${wallNow}, NULL
+FROM ${MERGE_TEMP.counts} c
+WHERE NOT EXISTS (${alreadyMergedSql(run)})`
+  );
 }
 
 /**
  * The whole Redshift merge as one BatchExecuteStatement (one transaction): lock, stage, COPY, then
- * `mergeStatements`. Without `copy` (a run whose delta has no files: COPY of an empty prefix fails) the stage
+ * `redshiftMergeStatements`. Without `copy` (a run whose delta has no files: COPY of an empty prefix fails) the stage
  * stays empty and only the audit row is written.
  * e.g. `redshiftMergeBatch({ runId: "r1", copy: { deltaUri: "s3://b/parquet/delta/run_id=r1/", copyRoleArn } })`.
  */
@@ -150,9 +238,9 @@ export function redshiftMergeBatch(input: {
 }): string[] {
   return [
     mergeLockSql("redshift"),
-    stageTableDdl("redshift"),
+    ...stageTableDdl("redshift"),
     ...(input.copy === undefined ? [] : [copyDeltaSql(input.copy)]),
-    ...mergeStatements("redshift", input.runId),
+    ...redshiftMergeStatements(input.runId),
   ];
 }
 

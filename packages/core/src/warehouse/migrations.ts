@@ -1,4 +1,4 @@
-import { bootstrapDdl, fctBarsDdl, mergeRunsDdl, SCHEMA_MIGRATIONS } from "./ddl.js";
+import { bootstrapDdl, fctBarsDdl, mergeFriendlyFctBarsDdl, mergeRunsDdl, SCHEMA_MIGRATIONS } from "./ddl.js";
 import { type Dialect, q } from "./sql.js";
 
 /** One versioned step of the warehouse schema. Statements must be idempotent (IF NOT EXISTS): see `applyPlan`. */
@@ -14,6 +14,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: "fct_bars and merge_runs",
     statements: (dialect) => [...fctBarsDdl(dialect), ...mergeRunsDdl(dialect)],
+  },
+  {
+    version: 2,
+    name: "fct_bars keys bytewise, no run_id index",
+    statements: mergeFriendlyFctBarsDdl,
   },
 ];
 

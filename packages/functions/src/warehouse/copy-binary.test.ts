@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, describe, expect, it } from "vitest";
-import { toCopyBinary } from "./copy-binary.js";
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, toCopyBinary, toCopyBinaryTuples } from "./copy-binary.js";
 import type { DeltaVectorBatch } from "./parquet-delta.js";
 import { PgliteClient } from "./sql-client.js";
 
@@ -47,7 +47,10 @@ describe("toCopyBinary", () => {
     };
     await db.exec("CREATE TABLE t (s text, ts timestamptz, d date, x double precision, n bigint, b boolean)");
     const client = new PgliteClient(db);
-    await client.copyFrom("t", { format: "binary", bytes: toCopyBinary(batch) });
+    // Streamed as a loader streams many batches: header, tuples, trailer, in separate chunks.
+    const tuples = toCopyBinaryTuples(batch);
+    await client.copyFrom("t", { format: "binary", chunks: chunksOf(COPY_BINARY_HEADER, tuples, COPY_BINARY_TRAILER) });
+    expect(Buffer.from(toCopyBinary(batch))).toEqual(Buffer.concat([COPY_BINARY_HEADER, tuples, COPY_BINARY_TRAILER]));
     const rows = await client.query<Record<string, unknown>>(
       `SELECT s, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS ts, d::text AS d, x::text AS x,
          n::text AS n, b FROM t`,
@@ -72,3 +75,7 @@ describe("toCopyBinary", () => {
     expect(Buffer.from(bytes).toString("latin1")).toBe("PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0\xff\xff");
   });
 });
+
+async function* chunksOf(...parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* parts;
+}

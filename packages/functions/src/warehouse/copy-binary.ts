@@ -8,22 +8,41 @@ import type { DeltaVector, DeltaVectorBatch } from "./parquet-delta.js";
  * server than anything else in the stage load. Null is length -1.
  */
 export function toCopyBinary(batch: DeltaVectorBatch): Uint8Array {
+  return encode(batch, true);
+}
+
+/** A batch's tuples alone, for a stream of many batches between one `COPY_BINARY_HEADER` and `COPY_BINARY_TRAILER`. */
+export function toCopyBinaryTuples(batch: DeltaVectorBatch): Uint8Array {
+  return encode(batch, false);
+}
+
+// "PGCOPY\n\377\r\n\0", then flags (no OIDs) and the header-extension length, both 0.
+export const COPY_BINARY_HEADER: Uint8Array = new Uint8Array([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
+/** The field count -1 that ends a binary COPY stream. */
+export const COPY_BINARY_TRAILER: Uint8Array = new Uint8Array([0xff, 0xff]);
+
+function encode(batch: DeltaVectorBatch, framed: boolean): Uint8Array {
   const { rowCount, vectors } = batch;
   // Each row's size, then its offset: the fields are then written a column at a time (one tight loop per type
   // instead of a type switch per cell), a tile of rows at a time so the rows being written stay in cache.
   const at = new Int32Array(rowCount).fill(2 + 4 * vectors.length);
   for (const vector of vectors) addPayloadBytes(vector, at);
-  let size = HEADER.length;
+  let size = framed ? COPY_BINARY_HEADER.length : 0;
   for (let row = 0; row < rowCount; row++) {
     const bytes = at[row] as number;
     at[row] = size;
     size += bytes;
   }
-  size += 2;
+  if (framed) size += COPY_BINARY_TRAILER.length;
   if (size > 2 ** 31 - 1) throw new Error(`a ${rowCount}-row batch is too large for one COPY buffer`);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  out.set(HEADER, 0);
+  if (framed) {
+    out.set(COPY_BINARY_HEADER, 0);
+    out.set(COPY_BINARY_TRAILER, size - COPY_BINARY_TRAILER.length);
+  }
   for (let from = 0; from < rowCount; from += TILE_ROWS) {
     const to = Math.min(rowCount, from + TILE_ROWS);
     for (let row = from; row < to; row++) {
@@ -32,16 +51,10 @@ export function toCopyBinary(batch: DeltaVectorBatch): Uint8Array {
     }
     for (const vector of vectors) writeColumn(vector, from, to, at, out, view);
   }
-  view.setInt16(size - 2, -1); // trailer
   return out;
 }
 
 const TILE_ROWS = 1024;
-
-// "PGCOPY\n\377\r\n\0", then flags (no OIDs) and the header-extension length, both 0.
-const HEADER = new Uint8Array([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
 
 const WIDTH = { double: 8, bigint: 8, timestamp: 8, date: 4, boolean: 1 } as const;
 

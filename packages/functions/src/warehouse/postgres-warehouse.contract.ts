@@ -1,5 +1,7 @@
 import { MergeFailedError } from "@market-data/core/ports";
 import { DELTA_COLUMNS } from "@market-data/core/warehouse/columns";
+import { bootstrapDdl } from "@market-data/core/warehouse/ddl";
+import { applyPlan, MIGRATIONS } from "@market-data/core/warehouse/migrations";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   FIXTURE_RUNS,
@@ -8,7 +10,7 @@ import {
   mergeRuns,
   tableContents,
 } from "../../test/warehouse-fixtures.js";
-import { batchRow, type DeltaValue, readDeltaBatches } from "./parquet-delta.js";
+import { batchRow, type DeltaBatch, type DeltaValue, type DeltaVector, readDeltaBatches } from "./parquet-delta.js";
 import { PostgresWarehouse } from "./postgres-warehouse.js";
 import type { SqlClient } from "./sql-client.js";
 
@@ -35,11 +37,36 @@ export function runPostgresWarehouseContract({ open, close }: PostgresContractOp
   });
 
   describe("migrations", () => {
-    it("applies version 1 once, and a second migrator finds nothing to do", async () => {
-      expect(await warehouse.migrate()).toEqual({ applied: [1] });
+    it("applies every version once, and a second migrator finds nothing to do", async () => {
+      expect(await warehouse.migrate()).toEqual({ applied: [1, 2] });
       expect(await make().migrate()).toEqual({ applied: [] });
-      const ledger = await db.query<{ version: string | number }>("SELECT version FROM market_data.schema_migrations");
-      expect(ledger.map((row) => Number(row.version))).toEqual([1]);
+      const ledger = await db.query<{ version: string | number }>(
+        "SELECT version FROM market_data.schema_migrations ORDER BY version",
+      );
+      expect(ledger.map((row) => Number(row.version))).toEqual([1, 2]);
+    });
+
+    it("upgrades a version-1 table in place: rows kept, key columns bytewise, no run_id index", async () => {
+      await db.transaction(async (tx) => {
+        for (const sql of bootstrapDdl("postgres")) await tx.query(sql);
+        for (const sql of applyPlan("postgres", MIGRATIONS.slice(0, 1))) await tx.query(sql);
+      });
+      expect(await indexes(db)).toContain("fct_bars_run_id");
+      await db.query(
+        `INSERT INTO market_data.fct_bars SELECT * FROM jsonb_populate_record(NULL::market_data.fct_bars, $1::jsonb)`,
+        [JSON.stringify({ ...badRow, ts: "2024-03-01T00:00:00Z", run_id: "r0", loaded_at: "2024-03-02T00:00:00Z" })],
+      );
+      expect(await warehouse.migrate()).toEqual({ applied: [2] });
+      expect(await tableContents(db)).toHaveLength(1);
+      expect(await indexes(db)).toEqual(["fct_bars_pkey"]);
+      const collations = await db.query<{ attname: string; collname: string }>(
+        `SELECT a.attname, c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+         WHERE a.attrelid = 'market_data.fct_bars'::regclass AND a.attname IN ('symbol', 'interval') ORDER BY a.attnum`,
+      );
+      expect(collations).toEqual([
+        { attname: "symbol", collname: "C" },
+        { attname: "interval", collname: "C" },
+      ]);
     });
 
     it("creates fct_bars with every delta column, then run_id and loaded_at, keyed on (symbol, interval, ts)", async () => {
@@ -182,6 +209,45 @@ export function runPostgresWarehouseContract({ open, close }: PostgresContractOp
       expect(await warehouse.merge(await fixtureRequest("r2"))).toMatchObject({ status: "merged" });
     });
 
+    it("de-duplicates the stage on the key: the latest ingestion wins, wherever it comes in the delta", async () => {
+      await warehouse.merge(await fixtureRequest("r1"));
+      const twice = make({
+        readDelta: async function* (objects, keys) {
+          const batches: DeltaBatch[] = [];
+          for await (const batch of readDeltaBatches(objects, keys)) batches.push(batch);
+          yield* batches;
+          for (const batch of batches) yield revised(batch, { hours: 1, close: 100 }); // the winner, in the middle
+          for (const batch of batches) yield revised(batch, { hours: -1, close: 50 });
+        },
+      });
+      const outcome = await twice.merge({ ...(await fixtureRequest("r2")), expectedRows: 39 });
+      expect(outcome).toEqual({
+        status: "merged",
+        runId: "r2",
+        counts: { staged: 39, inserted: 3, updated: 10, unchanged: 0 },
+      });
+      const aapl = (await tableContents(db)).filter((row) => row.symbol === "AAPL");
+      const r2 = await deltaRows("r2");
+      expect(aapl.slice(30).map((row) => row.close)).toEqual(r2.map((row) => Number(row.close) + 100));
+      expect(aapl).toHaveLength(43);
+    });
+
+    it("fails the merge with the reader's error when the delta cannot be read to the end, and rolls back", async () => {
+      await warehouse.merge(await fixtureRequest("r1"));
+      const before = await tableContents(db);
+      const failing = make({
+        readDelta: async function* (objects, keys) {
+          for await (const batch of readDeltaBatches(objects, keys)) yield batch;
+          throw new Error("the object store went away");
+        },
+      });
+      const error = await failing.merge(await fixtureRequest("r2")).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MergeFailedError);
+      expect((error as MergeFailedError).databaseMessage).toMatch(/the object store went away/);
+      expect(await tableContents(db)).toEqual(before);
+      expect(await warehouse.merge(await fixtureRequest("r2"))).toMatchObject({ status: "merged" });
+    });
+
     it("refuses a delta whose row count is not its manifest's", async () => {
       const request = { ...(await fixtureRequest("r1")), expectedRows: 275 };
       await expect(warehouse.merge(request)).rejects.toThrow(/holds 274 rows but its run manifest says 275/);
@@ -260,6 +326,34 @@ const badRow: Record<string, DeltaValue> = {
   source_etag: "bad",
   ingested_at: "2024-03-03T00:00:00.000Z",
 };
+
+/** The indexes of fct_bars, by name. */
+async function indexes(db: SqlClient): Promise<string[]> {
+  const rows = await db.query<{ indexname: string }>(
+    "SELECT indexname FROM pg_indexes WHERE schemaname = 'market_data' AND tablename = 'fct_bars' ORDER BY indexname",
+  );
+  return rows.map((row) => row.indexname);
+}
+
+/** A Parquet batch's rows ingested `hours` later (earlier when negative), with `close` raised by `close`. */
+function revised(batch: DeltaBatch, change: { hours: number; close: number }): DeltaBatch {
+  if (!("vectors" in batch)) throw new Error("expected a Parquet batch");
+  const vectors = batch.vectors.map((vector, c): DeltaVector => {
+    const name = DELTA_COLUMNS[c]?.name;
+    if (name === "close" && vector.type === "double") {
+      return { ...vector, values: vector.values.map((value) => value + change.close) };
+    }
+    if (name === "ingested_at" && vector.type === "timestamp") {
+      const words = new Int32Array(vector.words); // (low, high) pairs: int64s on this little-endian machine
+      const instants = new BigInt64Array(words.buffer);
+      for (let i = 0; i < instants.length; i++)
+        instants[i] = (instants[i] ?? 0n) + BigInt(change.hours * 3_600_000_000);
+      return { ...vector, words };
+    }
+    return vector;
+  });
+  return { rowCount: batch.rowCount, vectors };
+}
 
 /** Every row of a fixture run's delta, as the Parquet reader yields it (file order: interval, symbol, ts). */
 async function deltaRows(runId: "r1" | "r2"): Promise<Record<string, DeltaValue>[]> {

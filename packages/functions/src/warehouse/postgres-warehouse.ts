@@ -12,18 +12,18 @@ import { bootstrapDdl } from "@market-data/core/warehouse/ddl";
 import {
   failedAttemptSql,
   MERGE_COUNTS_SQL,
-  MERGE_TEMP,
   mergedRunSql,
   mergeLockSql,
-  mergeStatements,
+  postgresMergeStatements,
+  stageTable,
   stageTableDdl,
 } from "@market-data/core/warehouse/merge-sql";
 import { APPLIED_VERSIONS_SQL, applyPlan, pendingMigrations } from "@market-data/core/warehouse/migrations";
 import { type SeriesReadQuery, seriesReadSql } from "@market-data/core/warehouse/read-sql";
-import { toCopyBinary } from "./copy-binary.js";
-import { toCopyText } from "./copy-text.js";
+import { deltaCopySegments } from "./delta-copy.js";
 import { type DeltaBatch, readDeltaBatches } from "./parquet-delta.js";
-import type { CopyData, SqlClient, SqlSession } from "./sql-client.js";
+import type { SqlClient, SqlSession } from "./sql-client.js";
+import { UniqueKeyWitness } from "./unique-keys.js";
 
 /**
  * Reads a delta's files as column batches; replaceable so a test can slip a bad row into the stage. Vector
@@ -40,6 +40,12 @@ export interface PostgresWarehouseOptions {
   /** Told how long each step of a merge took (bench/merge's breakdown). */
   onStep?: (step: { name: string; ms: number }) => void;
 }
+
+/**
+ * Rows decoded at a time while the stage streams to the server: small enough (a few MB of COPY data) that the
+ * socket never waits long for the decoder, which runs on the same thread.
+ */
+const STAGE_BATCH_ROWS = 4096;
 
 // Any constant: it only has to be the same for every migrator of this database.
 const MIGRATION_LOCK_KEY = 7_424_017;
@@ -64,7 +70,7 @@ export class PostgresWarehouse implements Warehouse, WarehouseReader {
     readonly db: SqlClient,
     private readonly options: PostgresWarehouseOptions,
   ) {
-    this.readDelta = options.readDelta ?? ((objects, keys) => readDeltaBatches(objects, keys));
+    this.readDelta = options.readDelta ?? ((objects, keys) => readDeltaBatches(objects, keys, STAGE_BATCH_ROWS));
     this.now = options.now ?? (() => new Date());
   }
 
@@ -112,28 +118,24 @@ export class PostgresWarehouse implements Warehouse, WarehouseReader {
     if (previous !== undefined) {
       return { status: "skipped", runId: request.runId, reason: "already-merged", counts: toCounts(previous) };
     }
-    await tx.query(stageTableDdl("postgres"));
+    for (const sql of stageTableDdl("postgres")) await tx.query(sql);
     step("lock and check");
-    let staged = 0;
     const keys = request.deltaFiles.map((name) => `${request.deltaPrefix}${name}`);
-    // One COPY in flight while the next batch is decoded and encoded: the server works on the previous one.
-    let copying: Promise<void> = Promise.resolve();
-    for await (const batch of this.readDelta(this.options.objects, keys)) {
-      const data = toCopyData(batch);
-      await copying;
-      copying = tx.copyFrom(MERGE_TEMP.raw, data);
-      copying.catch(() => undefined); // awaited above or below; this only keeps Node from calling it unhandled
+    const witness = new UniqueKeyWitness();
+    let staged = 0;
+    const segments = deltaCopySegments(this.readDelta(this.options.objects, keys), (batch) => {
+      witness.observe(batch);
       staged += batch.rowCount;
-    }
-    await copying;
+    });
+    for await (const rows of segments) await tx.copyFrom(stageTable("postgres"), rows);
     step("stage (read + COPY)");
     if (staged !== request.expectedRows) {
       throw new Error(`the delta holds ${staged} rows but its run manifest says ${request.expectedRows}`);
     }
-    // The de-dup sorts the whole stage: give it the memory to do that without temp files (about 600 bytes a
-    // row), within bounds, for this transaction only.
+    // The de-duplication, when it runs, sorts the stage's keys: give it the memory to do that without temp files,
+    // within bounds, for this transaction only.
     await tx.query(`SET LOCAL work_mem = '${sortMemoryMb(staged, this.db.engine)}MB'`);
-    for (const sql of mergeStatements("postgres", request.runId)) {
+    for (const sql of postgresMergeStatements(request.runId, { rows: staged, uniqueKeys: witness.unique })) {
       await tx.query(sql);
       step(statementLabel(sql));
     }
@@ -185,12 +187,13 @@ export function migratePostgres(db: SqlClient): Promise<{ applied: number[] }> {
 }
 
 /**
- * Sort memory for the de-dup: ~600 bytes a staged row, from 64 MB up to 1 GB on a server (beyond that the sort
- * spills, as it would anyway). The embedded engine keeps 64 MB: its WebAssembly heap is small and shared.
+ * Sort memory for the de-dup: ~200 bytes a staged row (its key, order columns and address), from 64 MB up to
+ * 1 GB on a server (beyond that the sort spills, as it would anyway). The embedded engine keeps 64 MB: its
+ * WebAssembly heap is small and shared.
  */
 export function sortMemoryMb(stagedRows: number, engine: SqlClient["engine"]): number {
   if (engine === "pglite") return 64;
-  return Math.min(1024, Math.max(64, Math.ceil((stagedRows * 600) / 2 ** 20)));
+  return Math.min(1024, Math.max(64, Math.ceil((stagedRows * 200) / 2 ** 20)));
 }
 
 /** A statement's leading words, up to the first column list or quoted name: `UPDATE market_data.fct_bars AS t SET`. */
@@ -198,12 +201,6 @@ function statementLabel(sql: string): string {
   const words = sql.trim().split(/\s+/);
   const end = words.findIndex((word) => /["(=]/.test(word));
   return words.slice(0, Math.min(6, end < 0 ? words.length : end)).join(" ");
-}
-
-function toCopyData(batch: DeltaBatch): CopyData {
-  return "vectors" in batch
-    ? { format: "binary", bytes: toCopyBinary(batch) }
-    : { format: "text", text: toCopyText(batch) };
 }
 
 function toCounts(row: CountsRow): MergeCounts {

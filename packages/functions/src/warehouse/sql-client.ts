@@ -5,22 +5,25 @@ import { copyFrom } from "./pg-copy.js";
 /** Tables a COPY may name: temp stage tables of this module's callers, never user input. */
 const COPY_TABLE = /^[a-z_][a-z0-9_.]*$/;
 
-/** Rows for a COPY: COPY's text format (copy-text.ts) or its binary format (copy-binary.ts). */
-export type CopyData = { format: "text"; text: string } | { format: "binary"; bytes: Uint8Array };
-
-function copySql(table: string, source: "STDIN" | "'/dev/blob'", data: CopyData): string {
-  if (!COPY_TABLE.test(table)) throw new Error(`not a table name: ${table}`);
-  return `COPY ${table} FROM ${source}${data.format === "binary" ? " (FORMAT binary)" : ""}`;
+/**
+ * Rows for one COPY, as byte chunks in COPY's text format (copy-text.ts) or its binary format (copy-binary.ts:
+ * the first chunk starts with the header, the last ends with the trailer). Pulled as the database takes them.
+ */
+export interface CopyRows {
+  format: "text" | "binary";
+  chunks: AsyncIterable<Uint8Array>;
 }
 
-const copyBytes = (data: CopyData): Uint8Array =>
-  data.format === "binary" ? data.bytes : Buffer.from(data.text, "utf8");
+function copySql(table: string, source: "STDIN" | "'/dev/blob'", rows: CopyRows): string {
+  if (!COPY_TABLE.test(table)) throw new Error(`not a table name: ${table}`);
+  return `COPY ${table} FROM ${source}${rows.format === "binary" ? " (FORMAT binary)" : ""}`;
+}
 
 /** What the Postgres warehouse needs of a connection: statements with bind parameters, and bulk loading. */
 export interface SqlSession {
   query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** `COPY <table> FROM STDIN` with these rows. */
-  copyFrom(table: string, data: CopyData): Promise<void>;
+  copyFrom(table: string, rows: CopyRows): Promise<void>;
 }
 
 /** A database: PGlite in-process, or a PostgreSQL server through a `pg` pool. */
@@ -47,8 +50,8 @@ export class PgliteClient implements SqlClient {
     return (await this.db.query<T>(sql, [...params])).rows;
   }
 
-  async copyFrom(table: string, data: CopyData): Promise<void> {
-    await pgliteCopy(this.db, table, data);
+  async copyFrom(table: string, rows: CopyRows): Promise<void> {
+    await pgliteCopy(this.db, table, rows);
   }
 
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
@@ -56,7 +59,7 @@ export class PgliteClient implements SqlClient {
       work({
         query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
           (await tx.query<R>(sql, [...params])).rows,
-        copyFrom: (table, data) => pgliteCopy(tx, table, data),
+        copyFrom: (table, rows) => pgliteCopy(tx, table, rows),
       }),
     );
   }
@@ -66,9 +69,11 @@ export class PgliteClient implements SqlClient {
   }
 }
 
-/** PGlite reads COPY input from a Blob it mounts at /dev/blob. */
-async function pgliteCopy(db: PGlite | Transaction, table: string, data: CopyData): Promise<void> {
-  await db.query(copySql(table, "'/dev/blob'", data), [], { blob: new Blob([copyBytes(data)]) });
+/** PGlite reads COPY input from a Blob it mounts at /dev/blob: the chunks are gathered into one (not copied). */
+async function pgliteCopy(db: PGlite | Transaction, table: string, rows: CopyRows): Promise<void> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of rows.chunks) parts.push(chunk);
+  await db.query(copySql(table, "'/dev/blob'", rows), [], { blob: new Blob(parts) });
 }
 
 /** A PostgreSQL server (`DATABASE_URL`), through a small `pg` pool. */
@@ -86,10 +91,10 @@ export class PgClient implements SqlClient {
     return (await this.pool.query<T>(sql, [...params])).rows;
   }
 
-  async copyFrom(table: string, data: CopyData): Promise<void> {
+  async copyFrom(table: string, rows: CopyRows): Promise<void> {
     const client = await this.pool.connect();
     try {
-      await copyFrom(client, copySql(table, "STDIN", data), copyBytes(data));
+      await copyFrom(client, copySql(table, "STDIN", rows), rows.chunks);
     } finally {
       client.release();
     }
@@ -102,7 +107,7 @@ export class PgClient implements SqlClient {
       const result = await work({
         query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
           (await client.query<R>(sql, [...params])).rows,
-        copyFrom: (table, data) => copyFrom(client, copySql(table, "STDIN", data), copyBytes(data)),
+        copyFrom: (table, rows) => copyFrom(client, copySql(table, "STDIN", rows), rows.chunks),
       });
       await client.query("COMMIT");
       return result;

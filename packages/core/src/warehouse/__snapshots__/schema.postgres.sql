@@ -70,3 +70,9 @@ CREATE TABLE IF NOT EXISTS market_data.merge_runs (
 CREATE UNIQUE INDEX IF NOT EXISTS merge_runs_merged_once ON market_data.merge_runs ("run_id") WHERE "status" = 'MERGED';
 
 INSERT INTO market_data.schema_migrations ("version", "name", "applied_at") SELECT 1, 'fct_bars and merge_runs', now() WHERE NOT EXISTS (SELECT 1 FROM market_data.schema_migrations WHERE "version" = 1);
+
+ALTER TABLE market_data.fct_bars ALTER COLUMN "symbol" TYPE text COLLATE "C", ALTER COLUMN "interval" TYPE text COLLATE "C";
+
+DROP INDEX IF EXISTS market_data.fct_bars_run_id;
+
+INSERT INTO market_data.schema_migrations ("version", "name", "applied_at") SELECT 2, 'fct_bars keys bytewise, no run_id index', now() WHERE NOT EXISTS (SELECT 1 FROM market_data.schema_migrations WHERE "version" = 2);
