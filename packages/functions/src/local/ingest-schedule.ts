@@ -6,6 +6,7 @@ import { providerAlertsTo, providerRecoveriesTo } from "../ingest/notify-alerts.
 import { type IngestProvider, type IngestTickResult, runIngestTick } from "../ingest/tick.js";
 import { providersFromEnv } from "../providers/from-env.js";
 import type { ProviderLogger } from "../providers/types.js";
+import { startSerialSchedule } from "./serial-schedule.js";
 
 export interface IngestScheduleOptions {
   objects: ObjectStore;
@@ -47,24 +48,10 @@ export function startIngestSchedule(options: IngestScheduleOptions): IngestSched
     onProviderAlert: options.onProviderAlert ?? providerAlertsTo(undefined, options.logger),
     onProviderRecovered: options.onProviderRecovered ?? providerRecoveriesTo(undefined, options.logger),
   };
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = (): Promise<IngestTickResult> => {
-    const next = running.then(() => runIngestTick(deps, config));
-    running = next.catch(() => undefined);
-    return next;
-  };
-  const timer =
-    options.everyMs > 0
-      ? setInterval(() => {
-          tick().catch((error: unknown) => options.logger.error("ingest tick failed", { error: String(error) }));
-        }, options.everyMs)
-      : undefined;
-  return {
-    config,
-    tick,
-    async stop() {
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
+  const schedule = startSerialSchedule(
+    () => runIngestTick(deps, config),
+    options.everyMs,
+    (error) => options.logger.error("ingest tick failed", { error: String(error) }),
+  );
+  return { config, tick: schedule.run, stop: schedule.stop };
 }

@@ -7,10 +7,12 @@ import { FolderObjectStore } from "../adapters/folder-object-store.js";
 import type { AlertConsole } from "../adapters/local-notifier.js";
 import { openLatestPriceStore } from "../adapters/pglite-latest-prices.js";
 import { createApp } from "../api/app.js";
+import type { FreshnessCheckResult } from "../freshness/check.js";
 import { providerAlertsTo, providerRecoveriesTo } from "../ingest/notify-alerts.js";
 import { type StartTransformResult, startTransform } from "../transform/start-transform.js";
 import { createValidateHandler } from "../validate/handler.js";
 import type { ObjectOutcome } from "../validate/validate-object.js";
+import { startFreshnessSchedule } from "./freshness-schedule.js";
 import { startIngestSchedule } from "./ingest-schedule.js";
 import { type OfflineAlerts, startOfflineAlerts } from "./offline-notifier.js";
 import { startOfflineWarehouse } from "./offline-warehouse.js";
@@ -40,11 +42,16 @@ export interface LocalRuntimeOptions {
   transformEveryMs?: number;
   /** How often the provider ingest schedule ticks (when `INGEST_*_SYMBOLS` are set); 0 = never. Default 1 h. */
   ingestEveryMs?: number;
+  /**
+   * How often the freshness check runs (`FRESHNESS_SYMBOLS`, `FRESHNESS_GRACE_MINUTES`, as the stack's cron); 0 =
+   * only when asked (`checkFreshness()`). Default 30 min, the stack's rate.
+   */
+  freshnessEveryMs?: number;
   /** Told of every "Glue Job State Change" event the offline job runner emits. */
   onJobEvent?: (event: GlueJobStateChange) => void;
   /** Where alerts are printed (default `console`); they also go to Slack or `<root>/alerts.jsonl`. */
   alertConsole?: AlertConsole;
-  /** Read for `SLACK_BOT_TOKEN`, `SLACK_CHANNEL`, `SLACK_API_URL` (default `process.env`). */
+  /** Read for `SLACK_BOT_TOKEN`, `SLACK_CHANNEL`, `SLACK_API_URL` and `FRESHNESS_*` (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -67,6 +74,8 @@ export interface LocalRuntime {
    * released). Undefined when the runtime has no python (no transform).
    */
   runTransform(): Promise<{ tick: StartTransformResult; event?: GlueJobStateChange } | undefined>;
+  /** One freshness check now: stale symbols alerted once per stale set, resolved when fresh again. */
+  checkFreshness(): Promise<FreshnessCheckResult>;
   stop(): Promise<void>;
 }
 
@@ -150,6 +159,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         })
       : undefined;
 
+  // Stale data: the latest prices against the market calendar, alerted through the same notifier.
+  const freshnessLogger = new Logger({ serviceName: "freshness", logLevel: options.logLevel ?? "INFO" });
+  const freshness = startFreshnessSchedule({
+    deps: { prices, incidents: alerts.incidents, publisher: alerts.publisher, logger: freshnessLogger },
+    everyMs: options.freshnessEveryMs ?? 30 * 60_000,
+    ...(options.env ? { env: options.env } : {}),
+    logger: freshnessLogger,
+  });
+
   // The warehouse (PGlite under <root>/warehouse, or DATABASE_URL): each SUCCEEDED job event is merged into it.
   const warehouse = await startOfflineWarehouse({
     root,
@@ -223,6 +241,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await tick(); // settles the run: a success consumes its markers, a failure releases them
       return { tick: result, event: jobEvents[before] };
     },
+    checkFreshness: () => freshness.check(),
     async settle() {
       // Two polls: a file is announced once its size held still between polls.
       for (let round = 0; round < 100; round++) {
@@ -238,6 +257,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await ticking;
       await jobs?.idle();
       await ingest?.stop();
+      await freshness.stop();
       watcher.stop();
       queue.stop();
       await consuming;

@@ -76,7 +76,9 @@ class CopyFrom {
           socket.write(part);
         }
         // Produce the next chunk while this one is still on its way (the kernel takes several MB on loopback):
-        // waiting for every chunk to drain first would leave the server idle while the next one is made.
+        // waiting for every chunk to drain first would leave the server idle while the next one is made. One turn
+        // of the event loop first lets the socket take what it can before the producer holds the thread again.
+        await new Promise((resolve) => setImmediate(resolve));
         while (socket.writableLength > MAX_BUFFERED_BYTES) await once(socket, "drain", { signal: this.stop.signal });
       }
       if (!this.settled) connection.endCopyFrom();

@@ -59,7 +59,8 @@ interface CountsRow {
 
 /**
  * The warehouse offline: PostgreSQL, embedded (PGlite) or a server (`DATABASE_URL`). It reads the delta's
- * Parquet itself and runs the same de-dup + MERGE statements as Redshift, in one transaction per run.
+ * Parquet itself, streams it into the stage, and de-duplicates, classifies and writes it as Redshift does, with
+ * PostgreSQL's own statements (`postgresMergeStatements`), in one transaction per run.
  */
 export class PostgresWarehouse implements Warehouse, WarehouseReader {
   private migrated: Promise<{ applied: number[] }> | undefined;
