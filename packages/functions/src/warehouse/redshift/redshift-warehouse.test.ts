@@ -185,7 +185,10 @@ describe("RedshiftWarehouse.merge", () => {
   });
 
   it("skips a run the audit already records as merged, submitting nothing", async () => {
-    fake.script.push({ match: VERSIONS, result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] } });
+    fake.script.push({
+      match: VERSIONS,
+      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+    });
     fake.script.push({ match: MERGED, result: { columns: COUNT_COLUMNS, pages: [[counts(274, 274, 0, 0)]] } });
     const outcome = await fake.warehouse.merge(R1);
     expect(outcome).toMatchObject({ status: "skipped", reason: "already-merged", counts: { inserted: 274 } });
@@ -195,7 +198,10 @@ describe("RedshiftWarehouse.merge", () => {
   });
 
   it("surfaces the failed sub-statement's error, records the failed attempt, and throws MergeFailedError", async () => {
-    fake.script.push({ match: VERSIONS, result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] } });
+    fake.script.push({
+      match: VERSIONS,
+      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+    });
     fake.script.push({ match: MERGED, result: { columns: COUNT_COLUMNS, pages: [[]] } });
     const copyError =
       "Spectrum Scan Error: File 's3://market-data-bucket/parquet/delta/run_id=r1/part-00000.snappy.parquet' has an incompatible Parquet schema for column 'volume'";
@@ -234,7 +240,10 @@ describe("RedshiftWarehouse.merge", () => {
   });
 
   it("reports an ABORTED merge as failed", async () => {
-    fake.script.push({ match: VERSIONS, result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] } });
+    fake.script.push({
+      match: VERSIONS,
+      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+    });
     fake.script.push({ match: MERGED, result: { columns: COUNT_COLUMNS, pages: [[]] } });
     fake.script.push({
       match: /MERGE INTO/,
@@ -248,7 +257,10 @@ describe("RedshiftWarehouse.merge", () => {
   });
 
   it("gives up at the deadline, cancels the statement, and throws", async () => {
-    fake.script.push({ match: VERSIONS, result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] } });
+    fake.script.push({
+      match: VERSIONS,
+      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+    });
     fake.script.push({ match: MERGED, result: { columns: COUNT_COLUMNS, pages: [[]] } });
     fake.script.push({ match: /MERGE INTO/, statuses: ["STARTED"] });
     const error = await fake.warehouse.merge(R1).catch((e: unknown) => e);
@@ -262,7 +274,10 @@ describe("RedshiftWarehouse.merge", () => {
   });
 
   it("retries a throttled submit with the same ClientToken", async () => {
-    fake.script.push({ match: VERSIONS, result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] } });
+    fake.script.push({
+      match: VERSIONS,
+      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+    });
     fake.script.push(answers(MERGED, COUNT_COLUMNS, [], [counts(274, 274, 0, 0)]));
     fake.throttle.push(/MERGE INTO/);
     await expect(fake.warehouse.merge(R1)).resolves.toMatchObject({ status: "merged" });
@@ -276,7 +291,10 @@ describe("RedshiftWarehouse.merge", () => {
   });
 
   it("leaves COPY out for a run with no delta files", async () => {
-    fake.script.push({ match: VERSIONS, result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] } });
+    fake.script.push({
+      match: VERSIONS,
+      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+    });
     fake.script.push(answers(MERGED, COUNT_COLUMNS, [], [counts(0, 0, 0, 0)]));
     await fake.warehouse.merge({ ...R1, deltaFiles: [], expectedRows: 0 });
     const batch = fake.submitted.find((s) => s.sql[0] === "LOCK market_data.merge_runs");
