@@ -27,7 +27,7 @@ afterEach(() => {
   fake.requests.length = 0;
 });
 
-function delivery(retries = 2): SlackDelivery {
+function delivery(retries = 2, clock?: { now: () => number; sleep: (ms: number) => Promise<void> }): SlackDelivery {
   const log = {
     info: () => {},
     error: (message: string, ...extra: Record<string, unknown>[]) => logged.push({ message, extra: extra[0] ?? {} }),
@@ -43,6 +43,7 @@ function delivery(retries = 2): SlackDelivery {
     incidents,
     log,
     secrets: [TOKEN],
+    ...clock,
   });
 }
 
@@ -194,5 +195,49 @@ describe("SlackDelivery against a fake Slack Web API", () => {
       isConfiguration: false,
     });
     expect(fake.calls("chat.postMessage")).toHaveLength(2);
+  });
+
+  it("posts one message for two alerts of a new incident delivered at the same moment, and updates it", async () => {
+    const key = "job:market-data-prod-transform";
+    const outcomes = await Promise.all([
+      delivery().deliver(failed("2024-03-01T10:00:00.000Z", "jr_1")),
+      delivery().deliver(failed("2024-03-01T10:00:00.100Z", "jr_2")),
+    ]);
+    expect(outcomes.map((o) => o.action).sort()).toEqual(["posted", "updated"]);
+    expect(fake.calls("chat.postMessage")).toHaveLength(1);
+    expect(fake.calls("chat.update")).toHaveLength(1);
+    const record = await incidents.get(key);
+    expect(record).toMatchObject({ occurrences: 2, slack: { channel: FAKE_CHANNEL_ID } });
+    expect(record?.postingSince).toBeUndefined();
+  });
+
+  it("posts itself when the delivery that claimed a new incident never posted, once it has waited long enough", async () => {
+    let now = Date.parse("2024-03-01T10:00:01.000Z");
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    await incidents.open({
+      incidentKey: "job:market-data-prod-transform",
+      kind: "job_failed",
+      summary: "claimed, then the claimant died",
+      openedAt: "2024-03-01T10:00:00.000Z",
+      lastSeenAt: "2024-03-01T10:00:00.000Z",
+      occurrences: 1,
+      postingSince: "2024-03-01T10:00:00.000Z",
+    });
+    const outcome = await delivery(2, clock).deliver(failed("2024-03-01T10:00:01.000Z"));
+    expect(outcome).toMatchObject({ action: "posted" });
+    expect(now - Date.parse("2024-03-01T10:00:01.000Z")).toBeGreaterThanOrEqual(15_000);
+    expect(fake.calls("chat.postMessage")).toHaveLength(1);
+    const record = await incidents.get("job:market-data-prod-transform");
+    expect(record).toMatchObject({ occurrences: 2, slack: { channel: FAKE_CHANNEL_ID } });
+    expect(record?.postingSince).toBeUndefined();
+  });
+
+  it("gives its claim up when the first post fails, so the retry claims and posts afresh", async () => {
+    fake.answer("chat.postMessage", { body: { ok: false, error: "channel_not_found" } });
+    await expect(delivery().deliver(failed("2024-03-01T10:00:00.000Z"))).rejects.toMatchObject({
+      code: "channel_not_found",
+    });
+    expect(await incidents.get("job:market-data-prod-transform")).toBeUndefined();
+    expect(await delivery().deliver(failed("2024-03-01T10:01:00.000Z"))).toMatchObject({ action: "posted" });
   });
 });

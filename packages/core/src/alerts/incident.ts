@@ -57,6 +57,12 @@ export interface IncidentRecord {
   occurrences: number;
   /** Where the incident's Slack message is, once posted: `chat.update` and thread replies go there. */
   slack?: { channel: string; ts: string };
+  /**
+   * Set by the deliverer that claimed a new incident and is posting its first message (ISO instant), until the
+   * message's place is recorded: a second alert of the incident arriving meanwhile waits for it instead of
+   * posting a second message.
+   */
+  postingSince?: string;
 }
 
 /**
@@ -67,6 +73,11 @@ export interface IncidentRecord {
 export interface IncidentLedger {
   get(incidentKey: string): Promise<IncidentRecord | undefined>;
   put(record: IncidentRecord): Promise<void>;
+  /**
+   * Records a new incident unless one with its key is recorded already; of callers racing on one key, exactly one
+   * gets true. e.g. `if (await ledger.open(claim)) post()` else wait for the winner's message.
+   */
+  open(record: IncidentRecord): Promise<boolean>;
   /** Forgets an incident (resolved): the next alert with its key opens a new one. */
   delete(incidentKey: string): Promise<void>;
   /** Every open incident, optionally of one kind. */

@@ -13,6 +13,12 @@ export class MemoryIncidentLedger implements IncidentLedger {
     this.records.set(record.incidentKey, structuredClone(record));
   }
 
+  async open(record: IncidentRecord): Promise<boolean> {
+    if (this.records.has(record.incidentKey)) return false;
+    this.records.set(record.incidentKey, structuredClone(record));
+    return true;
+  }
+
   async delete(incidentKey: string): Promise<void> {
     this.records.delete(incidentKey);
   }

@@ -9,8 +9,9 @@ import type { ObjectStore } from "@market-data/core/ports";
 
 /**
  * The incident ledger as one small JSON object per open incident under `_control/alerts/incidents/` of the data
- * bucket: no table to create, S3 in AWS and the folder bucket offline. Writes are last-writer-wins; two alerts of
- * one new incident delivered at the same instant may both post (rare, and harmless: a second message).
+ * bucket: no table to create, S3 in AWS and the folder bucket offline. `open` is a conditional create
+ * (`If-None-Match: *` on S3, a hard link offline), so one deliverer wins a new incident; other writes are
+ * last-writer-wins.
  */
 export class ObjectStoreIncidentLedger implements IncidentLedger {
   constructor(private readonly objects: ObjectStore) {}
@@ -25,6 +26,12 @@ export class ObjectStoreIncidentLedger implements IncidentLedger {
 
   async put(record: IncidentRecord): Promise<void> {
     await this.objects.put(incidentRecordKey(record.incidentKey), JSON.stringify(record, null, 2), {
+      contentType: "application/json",
+    });
+  }
+
+  open(record: IncidentRecord): Promise<boolean> {
+    return this.objects.putIfAbsent(incidentRecordKey(record.incidentKey), JSON.stringify(record, null, 2), {
       contentType: "application/json",
     });
   }

@@ -18,12 +18,22 @@ export interface SlackDeliveryOptions {
   log: DeliveryLog;
   /** Never shown in a message (the bot token, at least). */
   secrets: readonly string[];
+  /** Clock and sleep of the wait for another delivery's first message (tests). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type DeliveryOutcome =
   | { action: "posted" | "updated" | "replied"; channel: string; ts: string }
   /** A resolution of an incident that is not open (never posted, or already resolved). */
   | { action: "ignored" };
+
+/**
+ * How long a delivery waits for the first message of an incident another delivery claimed (posting takes about a
+ * second) before it posts one itself: the claimant may have died between claim and post.
+ */
+const CLAIM_WAIT_MS = 15_000;
+const CLAIM_POLL_MS = 250;
 
 /** Answers of `chat.update` that mean "post a new message instead" (deleted, too old to edit). */
 const NOT_UPDATABLE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
@@ -47,8 +57,16 @@ export class SlackDelivery {
 
   private async deliverAlert(alert: Alert): Promise<DeliveryOutcome> {
     const { client, incidents } = this.options;
-    const previous = await incidents.get(alert.incidentKey);
-    const next = incidentAfter(previous, alert);
+    let previous = await incidents.get(alert.incidentKey);
+    if (previous === undefined) {
+      // A new incident: claim it, so that of two alerts of it delivered at once only one posts.
+      const claim: IncidentRecord = { ...incidentAfter(undefined, alert), postingSince: this.nowIso() };
+      if (await incidents.open(claim)) return this.postFirst(alert, claim);
+      previous = await this.awaitFirstMessage(alert.incidentKey);
+    } else if (previous.slack === undefined && previous.postingSince !== undefined) {
+      previous = await this.awaitFirstMessage(alert.incidentKey);
+    }
+    const next = withoutClaim(incidentAfter(previous, alert));
     const { text, blocks } = slackMessageOf(alert, { history: next, secrets: this.options.secrets });
     if (previous?.slack !== undefined) {
       const { channel, ts } = previous.slack;
@@ -64,7 +82,22 @@ export class SlackDelivery {
         });
       }
     }
-    const posted = await client.chat.postMessage({
+    return this.post(alert, next);
+  }
+
+  /** Posts the first message of an incident this delivery claimed; a failed post gives the claim up. */
+  private async postFirst(alert: Alert, claim: IncidentRecord): Promise<DeliveryOutcome> {
+    try {
+      return await this.post(alert, withoutClaim(claim));
+    } catch (error) {
+      await this.options.incidents.delete(alert.incidentKey).catch(() => undefined); // the retry claims afresh
+      throw error;
+    }
+  }
+
+  private async post(alert: Alert, record: IncidentRecord): Promise<DeliveryOutcome> {
+    const { text, blocks } = slackMessageOf(alert, { history: record, secrets: this.options.secrets });
+    const posted = await this.options.client.chat.postMessage({
       channel: this.options.channel,
       text,
       blocks,
@@ -72,9 +105,28 @@ export class SlackDelivery {
       unfurl_media: false,
     });
     const slack = { channel: posted.channel ?? this.options.channel, ts: requireTs(posted.ts) };
-    const record: IncidentRecord = { ...next, slack };
-    await incidents.put(record);
+    await this.options.incidents.put({ ...record, slack });
     return { action: "posted", ...slack };
+  }
+
+  /**
+   * The incident's record once the delivery that claimed it has posted (its `slack` set) or given the claim up, or
+   * the claim still, when that takes longer than `CLAIM_WAIT_MS` (then this delivery posts).
+   */
+  private async awaitFirstMessage(incidentKey: string): Promise<IncidentRecord | undefined> {
+    const now = this.options.now ?? Date.now;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+    const deadline = now() + CLAIM_WAIT_MS;
+    for (;;) {
+      const record = await this.options.incidents.get(incidentKey);
+      const claimed = record !== undefined && record.slack === undefined && record.postingSince !== undefined;
+      if (!claimed || now() >= deadline) return record;
+      await sleep(CLAIM_POLL_MS);
+    }
+  }
+
+  private nowIso(): string {
+    return new Date((this.options.now ?? Date.now)()).toISOString();
   }
 
   private async deliverResolution(resolution: AlertResolution): Promise<DeliveryOutcome> {
@@ -122,4 +174,10 @@ export class SlackDelivery {
 function requireTs(ts: string | undefined): string {
   if (ts === undefined) throw new Error("Slack answered ok without the message's ts");
   return ts;
+}
+
+/** The record without the claim mark: what is kept once the first message is posted. */
+function withoutClaim(record: IncidentRecord): IncidentRecord {
+  const { postingSince: _, ...rest } = record;
+  return rest;
 }
