@@ -213,7 +213,12 @@ describe("SlackDelivery against a fake Slack Web API", () => {
 
   it("posts itself when the delivery that claimed a new incident never posted, once it has waited long enough", async () => {
     let now = Date.parse("2024-03-01T10:00:01.000Z");
-    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    };
     await incidents.open({
       incidentKey: "job:market-data-prod-transform",
       kind: "job_failed",
