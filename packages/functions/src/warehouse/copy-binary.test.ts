@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, describe, expect, it } from "vitest";
-import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, toCopyBinary, toCopyBinaryTuples } from "./copy-binary.js";
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, toCopyBinaryTuples } from "./copy-binary.js";
 import type { DeltaVectorBatch } from "./parquet-delta.js";
 import { PgliteClient } from "./sql-client.js";
 
@@ -11,7 +11,7 @@ function words(...values: bigint[]): Int32Array {
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-describe("toCopyBinary", () => {
+describe("toCopyBinaryTuples", () => {
   const db = new PGlite();
   afterAll(async () => {
     await db.close();
@@ -50,7 +50,6 @@ describe("toCopyBinary", () => {
     // Streamed as a loader streams many batches: header, tuples, trailer, in separate chunks.
     const tuples = toCopyBinaryTuples(batch);
     await client.copyFrom("t", { format: "binary", chunks: chunksOf(COPY_BINARY_HEADER, tuples, COPY_BINARY_TRAILER) });
-    expect(Buffer.from(toCopyBinary(batch))).toEqual(Buffer.concat([COPY_BINARY_HEADER, tuples, COPY_BINARY_TRAILER]));
     const rows = await client.query<Record<string, unknown>>(
       `SELECT s, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS ts, d::text AS d, x::text AS x,
          n::text AS n, b FROM t`,
@@ -70,8 +69,12 @@ describe("toCopyBinary", () => {
     ]);
   });
 
-  it("writes a header and trailer only for an empty batch", async () => {
-    const bytes = toCopyBinary({ rowCount: 0, vectors: [] });
+  it("writes no tuples for an empty batch: the stream is header and trailer alone", async () => {
+    const bytes = Buffer.concat([
+      COPY_BINARY_HEADER,
+      toCopyBinaryTuples({ rowCount: 0, vectors: [] }),
+      COPY_BINARY_TRAILER,
+    ]);
     expect(Buffer.from(bytes).toString("latin1")).toBe("PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0\xff\xff");
   });
 });

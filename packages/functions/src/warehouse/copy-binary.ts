@@ -1,48 +1,28 @@
 import type { DeltaVector, DeltaVectorBatch } from "./parquet-delta.js";
 
 /**
- * A batch as one complete PostgreSQL binary COPY stream (`COPY … FROM STDIN (FORMAT binary)`): header, one tuple
- * per row, trailer. Values go in the types' own send formats — float8 and int8 big-endian, timestamptz as
- * microseconds and date as days since 2000-01-01, bool as one byte, text as its UTF-8 bytes (which the server
- * still validates) — so neither side formats or parses a number: the text format cost more CPU in JS and in the
- * server than anything else in the stage load. Null is length -1.
+ * A batch's tuples in PostgreSQL's binary COPY format (`COPY … FROM STDIN (FORMAT binary)`), for a stream that
+ * starts with `COPY_BINARY_HEADER` and ends with `COPY_BINARY_TRAILER` (one COPY carries many batches). Values go
+ * in the types' own send formats — float8 and int8 big-endian, timestamptz as microseconds and date as days since
+ * 2000-01-01, bool as one byte, text as its UTF-8 bytes (which the server still validates) — so neither side
+ * formats or parses a number: the text format cost more CPU in JS and in the server than anything else in the
+ * stage load. Null is length -1.
  */
-export function toCopyBinary(batch: DeltaVectorBatch): Uint8Array {
-  return encode(batch, true);
-}
-
-/** A batch's tuples alone, for a stream of many batches between one `COPY_BINARY_HEADER` and `COPY_BINARY_TRAILER`. */
 export function toCopyBinaryTuples(batch: DeltaVectorBatch): Uint8Array {
-  return encode(batch, false);
-}
-
-// "PGCOPY\n\377\r\n\0", then flags (no OIDs) and the header-extension length, both 0.
-export const COPY_BINARY_HEADER: Uint8Array = new Uint8Array([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-/** The field count -1 that ends a binary COPY stream. */
-export const COPY_BINARY_TRAILER: Uint8Array = new Uint8Array([0xff, 0xff]);
-
-function encode(batch: DeltaVectorBatch, framed: boolean): Uint8Array {
   const { rowCount, vectors } = batch;
   // Each row's size, then its offset: the fields are then written a column at a time (one tight loop per type
   // instead of a type switch per cell), a tile of rows at a time so the rows being written stay in cache.
   const at = new Int32Array(rowCount).fill(2 + 4 * vectors.length);
   for (const vector of vectors) addPayloadBytes(vector, at);
-  let size = framed ? COPY_BINARY_HEADER.length : 0;
+  let size = 0;
   for (let row = 0; row < rowCount; row++) {
     const bytes = at[row] as number;
     at[row] = size;
     size += bytes;
   }
-  if (framed) size += COPY_BINARY_TRAILER.length;
   if (size > 2 ** 31 - 1) throw new Error(`a ${rowCount}-row batch is too large for one COPY buffer`);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  if (framed) {
-    out.set(COPY_BINARY_HEADER, 0);
-    out.set(COPY_BINARY_TRAILER, size - COPY_BINARY_TRAILER.length);
-  }
   for (let from = 0; from < rowCount; from += TILE_ROWS) {
     const to = Math.min(rowCount, from + TILE_ROWS);
     for (let row = from; row < to; row++) {
@@ -53,6 +33,13 @@ function encode(batch: DeltaVectorBatch, framed: boolean): Uint8Array {
   }
   return out;
 }
+
+// "PGCOPY\n\377\r\n\0", then flags (no OIDs) and the header-extension length, both 0.
+export const COPY_BINARY_HEADER: Uint8Array = new Uint8Array([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
+/** The field count -1 that ends a binary COPY stream. */
+export const COPY_BINARY_TRAILER: Uint8Array = new Uint8Array([0xff, 0xff]);
 
 const TILE_ROWS = 1024;
 
