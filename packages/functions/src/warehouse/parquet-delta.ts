@@ -63,7 +63,7 @@ export async function* readDeltaBatches(
   for (const key of keys) {
     const bytes = await objects.getBytes(key);
     if (bytes === undefined) throw new DeltaLayoutError(`delta file ${key} is missing`);
-    const metadata = parquetMetadata(bytes);
+    const metadata = readMetadata(key, bytes);
     const layout = checkLayout(key, metadata);
     for (const group of metadata.row_groups) {
       const groupRows = Number(group.num_rows);
@@ -83,6 +83,16 @@ export async function* readDeltaBatches(
         yield { rowCount, vectors: cursors.map((cursor) => cursor.take(key, rowCount)) };
       }
     }
+  }
+}
+
+/** The file's Parquet footer; a file without one (truncated, not Parquet) is a `DeltaLayoutError` naming it. */
+function readMetadata(key: string, bytes: Uint8Array): FileMetaData {
+  try {
+    return parquetMetadata(bytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DeltaLayoutError(`delta file ${key} is not readable Parquet (${reason})`);
   }
 }
 

@@ -4,12 +4,14 @@ import { bootstrapDdl } from "@market-data/core/warehouse/ddl";
 import { applyPlan, MIGRATIONS } from "@market-data/core/warehouse/migrations";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  FIXTURE_BUCKET,
   FIXTURE_RUNS,
   fixtureObjects,
   fixtureRequest,
   mergeRuns,
   tableContents,
 } from "../../test/warehouse-fixtures.js";
+import { FolderObjectStore } from "../adapters/folder-object-store.js";
 import { batchRow, type DeltaBatch, type DeltaValue, type DeltaVector, readDeltaBatches } from "./parquet-delta.js";
 import { PostgresWarehouse } from "./postgres-warehouse.js";
 import type { SqlClient } from "./sql-client.js";
@@ -246,6 +248,26 @@ export function runPostgresWarehouseContract({ open, close }: PostgresContractOp
       expect((error as MergeFailedError).databaseMessage).toMatch(/the object store went away/);
       expect(await tableContents(db)).toEqual(before);
       expect(await warehouse.merge(await fixtureRequest("r2"))).toMatchObject({ status: "merged" });
+    });
+
+    it("refuses a delta file that is not Parquet, naming it, and changes nothing", async () => {
+      await warehouse.merge(await fixtureRequest("r1"));
+      const before = await tableContents(db);
+      class TruncatedDelta extends FolderObjectStore {
+        override async getBytes(key: string): Promise<Uint8Array | undefined> {
+          const bytes = await super.getBytes(key);
+          return key.includes("run_id=r2/") ? bytes?.subarray(0, 100) : bytes;
+        }
+      }
+      const error = await make({ objects: new TruncatedDelta(FIXTURE_BUCKET) })
+        .merge(await fixtureRequest("r2"))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MergeFailedError);
+      expect((error as MergeFailedError).databaseMessage).toMatch(
+        /delta file parquet\/delta\/run_id=r2\/part-00000\.snappy\.parquet is not readable Parquet/,
+      );
+      expect(await tableContents(db)).toEqual(before);
+      expect((await mergeRuns(db)).find((run) => run.run_id === "r2")?.status).toBe("FAILED");
     });
 
     it("refuses a delta whose row count is not its manifest's", async () => {
