@@ -3,7 +3,7 @@
 // de-dup, UPDATE/INSERT, audit, commit) per engine, and of the Parquet read alone; the CPU seconds it took (this
 // process, and the server's processes when the server runs on this machine), rows per CPU second, each step's
 // wall time, and the load average before and after (other work on the machine stretches wall times, not CPU).
-//   npm run bench -- merge [--base-rows 10000000] [--delta-rows 1000000] [--engines pglite,postgres]
+//   npm run bench -- merge [--base-rows 10000000] [--delta-rows 1000000] [--engines pglite,postgres] [--settle 30]
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
@@ -26,12 +26,18 @@ const { values } = parseArgs({
     "base-rows": { type: "string", default: "10000000" },
     "delta-rows": { type: "string", default: "1000000" },
     engines: { type: "string", default: "pglite,postgres" },
+    settle: { type: "string", default: "30" },
   },
 });
 const baseSymbols = Math.ceil(Number(values["base-rows"]) / BARS_PER_SYMBOL);
 const deltaSymbols = Math.ceil(Number(values["delta-rows"]) / BARS_PER_SYMBOL);
 if (!(baseSymbols >= deltaSymbols && deltaSymbols >= 1)) {
   console.error("bench/merge: --delta-rows must be at least 10,000 and no more than --base-rows");
+  process.exit(2);
+}
+const settleSeconds = Number(values.settle);
+if (!(settleSeconds >= 0)) {
+  console.error("bench/merge: --settle takes a number of seconds");
   process.exit(2);
 }
 const baseRows = baseSymbols * BARS_PER_SYMBOL;
@@ -101,6 +107,14 @@ async function measure(engine: "pglite" | "postgres", deltaKey: string) {
     // CHECKPOINT needs a superuser or pg_checkpoint; without either the merge may share the disk with one.
     await client.query("CHECKPOINT").catch(() => process.stderr.write("bench/merge: could not CHECKPOINT\n"));
     const seedSeconds = (performance.now() - seeded) / 1000;
+    // Then a pause, so the seeding's aftermath is not timed as the merge. On the bench VM (a Firecracker guest),
+    // right after gigabytes were written and dropped, the kernel takes ~5× longer to fill fresh page-cache pages
+    // for a while: a merge started at once took ~1.5 s longer, all of it kernel time in its COPY's and INSERT's
+    // file writes (perf: copy_folio_from_iter_atomic 9 % of samples, 1.6 % after 30 s). `--settle 0` skips it.
+    if (settleSeconds > 0) {
+      process.stderr.write(`bench/merge: seeded in ${Math.round(seedSeconds)} s; settling for ${settleSeconds} s …\n`);
+      await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
+    }
     const serverCpu = engine === "postgres" ? await serverCpuMeter(client) : undefined;
     const load = loadavg()[0] ?? 0;
     const cpu = process.cpuUsage();
@@ -127,6 +141,7 @@ async function measure(engine: "pglite" | "postgres", deltaKey: string) {
       steps_s: steps,
       counts: outcome.counts,
       seed_seconds: round(seedSeconds),
+      settle_seconds: settleSeconds,
       load_avg_1m: { before: round(load), after: round(loadavg()[0] ?? 0) },
       peak_rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
     };

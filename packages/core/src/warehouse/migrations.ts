@@ -1,4 +1,11 @@
-import { bootstrapDdl, fctBarsDdl, mergeFriendlyFctBarsDdl, mergeRunsDdl, SCHEMA_MIGRATIONS } from "./ddl.js";
+import {
+  bootstrapDdl,
+  fctBarsDdl,
+  keyIndexWithoutDeduplicationDdl,
+  mergeFriendlyFctBarsDdl,
+  mergeRunsDdl,
+  SCHEMA_MIGRATIONS,
+} from "./ddl.js";
 import { type Dialect, q } from "./sql.js";
 
 /** One versioned step of the warehouse schema. Statements must be idempotent (IF NOT EXISTS): see `applyPlan`. */
@@ -19,6 +26,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: "fct_bars keys bytewise, no run_id index",
     statements: mergeFriendlyFctBarsDdl,
+  },
+  {
+    version: 3,
+    name: "fct_bars key index without deduplication",
+    statements: keyIndexWithoutDeduplicationDdl,
   },
 ];
 

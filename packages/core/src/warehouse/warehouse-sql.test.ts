@@ -54,11 +54,11 @@ describe("schema DDL", () => {
 
 describe("migrations", () => {
   it("lists what is not applied yet, in version order", () => {
-    expect(pendingMigrations([]).map((m) => m.version)).toEqual([1, 2]);
-    expect(pendingMigrations([1]).map((m) => m.version)).toEqual([2]);
-    expect(pendingMigrations([1, 2])).toEqual([]);
-    const later = { version: 3, name: "three", statements: () => ["SELECT 3"] };
-    expect(pendingMigrations([1, 2], [later, ...MIGRATIONS]).map((m) => m.version)).toEqual([3]);
+    expect(pendingMigrations([]).map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(pendingMigrations([1, 3]).map((m) => m.version)).toEqual([2]);
+    expect(pendingMigrations([1, 2, 3])).toEqual([]);
+    const later = { version: 4, name: "four", statements: () => ["SELECT 4"] };
+    expect(pendingMigrations([1, 2, 3], [later, ...MIGRATIONS]).map((m) => m.version)).toEqual([4]);
   });
 
   it("locks, applies and records each pending migration, and does nothing when none is pending", () => {

@@ -40,15 +40,15 @@ export function runPostgresWarehouseContract({ open, close }: PostgresContractOp
 
   describe("migrations", () => {
     it("applies every version once, and a second migrator finds nothing to do", async () => {
-      expect(await warehouse.migrate()).toEqual({ applied: [1, 2] });
+      expect(await warehouse.migrate()).toEqual({ applied: [1, 2, 3] });
       expect(await make().migrate()).toEqual({ applied: [] });
       const ledger = await db.query<{ version: string | number }>(
         "SELECT version FROM market_data.schema_migrations ORDER BY version",
       );
-      expect(ledger.map((row) => Number(row.version))).toEqual([1, 2]);
+      expect(ledger.map((row) => Number(row.version))).toEqual([1, 2, 3]);
     });
 
-    it("upgrades a version-1 table in place: rows kept, key columns bytewise, no run_id index", async () => {
+    it("upgrades a version-1 table in place: rows kept, key columns bytewise, no run_id index, no key dedup", async () => {
       await db.transaction(async (tx) => {
         for (const sql of bootstrapDdl("postgres")) await tx.query(sql);
         for (const sql of applyPlan("postgres", MIGRATIONS.slice(0, 1))) await tx.query(sql);
@@ -58,9 +58,11 @@ export function runPostgresWarehouseContract({ open, close }: PostgresContractOp
         `INSERT INTO market_data.fct_bars SELECT * FROM jsonb_populate_record(NULL::market_data.fct_bars, $1::jsonb)`,
         [JSON.stringify({ ...badRow, ts: "2024-03-01T00:00:00Z", run_id: "r0", loaded_at: "2024-03-02T00:00:00Z" })],
       );
-      expect(await warehouse.migrate()).toEqual({ applied: [2] });
+      expect(await keyIndexOptions(db)).toBeNull();
+      expect(await warehouse.migrate()).toEqual({ applied: [2, 3] });
       expect(await tableContents(db)).toHaveLength(1);
       expect(await indexes(db)).toEqual(["fct_bars_pkey"]);
+      expect(await keyIndexOptions(db)).toEqual(["deduplicate_items=off"]);
       const collations = await db.query<{ attname: string; collname: string }>(
         `SELECT a.attname, c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
          WHERE a.attrelid = 'market_data.fct_bars'::regclass AND a.attname IN ('symbol', 'interval') ORDER BY a.attnum`,
@@ -355,6 +357,15 @@ async function indexes(db: SqlClient): Promise<string[]> {
     "SELECT indexname FROM pg_indexes WHERE schemaname = 'market_data' AND tablename = 'fct_bars' ORDER BY indexname",
   );
   return rows.map((row) => row.indexname);
+}
+
+/** The storage options of fct_bars' primary key index (null when it has none). */
+async function keyIndexOptions(db: SqlClient): Promise<string[] | null> {
+  const rows = await db.query<{ reloptions: string[] | null }>(
+    `SELECT c.reloptions FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = 'market_data.fct_bars'::regclass AND i.indisprimary`,
+  );
+  return rows[0]?.reloptions ?? null;
 }
 
 /** A Parquet batch's rows ingested `hours` later (earlier when negative), with `close` raised by `close`. */

@@ -76,3 +76,7 @@ ALTER TABLE market_data.fct_bars ALTER COLUMN "symbol" TYPE text COLLATE "C", AL
 DROP INDEX IF EXISTS market_data.fct_bars_run_id;
 
 INSERT INTO market_data.schema_migrations ("version", "name", "applied_at") SELECT 2, 'fct_bars keys bytewise, no run_id index', now() WHERE NOT EXISTS (SELECT 1 FROM market_data.schema_migrations WHERE "version" = 2);
+
+ALTER INDEX market_data.fct_bars_pkey SET (deduplicate_items = off);
+
+INSERT INTO market_data.schema_migrations ("version", "name", "applied_at") SELECT 3, 'fct_bars key index without deduplication', now() WHERE NOT EXISTS (SELECT 1 FROM market_data.schema_migrations WHERE "version" = 3);

@@ -71,3 +71,5 @@ SORTKEY ("started_at");
 INSERT INTO market_data.schema_migrations ("version", "name", "applied_at") SELECT 1, 'fct_bars and merge_runs', SYSDATE WHERE NOT EXISTS (SELECT 1 FROM market_data.schema_migrations WHERE "version" = 1);
 
 INSERT INTO market_data.schema_migrations ("version", "name", "applied_at") SELECT 2, 'fct_bars keys bytewise, no run_id index', SYSDATE WHERE NOT EXISTS (SELECT 1 FROM market_data.schema_migrations WHERE "version" = 2);
+
+INSERT INTO market_data.schema_migrations ("version", "name", "applied_at") SELECT 3, 'fct_bars key index without deduplication', SYSDATE WHERE NOT EXISTS (SELECT 1 FROM market_data.schema_migrations WHERE "version" = 3);

@@ -9,6 +9,7 @@ import {
   RedshiftDataClient,
 } from "@aws-sdk/client-redshift-data";
 import { MergeFailedError, type MergeRequest } from "@market-data/core/ports";
+import { MIGRATIONS } from "@market-data/core/warehouse/migrations";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DataApi, RedshiftDeadlineError, RedshiftStatementError } from "./data-api.js";
@@ -129,6 +130,8 @@ const counts = (staged: number, inserted: number, updated: number, unchanged: nu
 ];
 const COUNT_COLUMNS = ["rows_staged", "rows_inserted", "rows_updated", "rows_unchanged"];
 const VERSIONS = /SELECT "version" FROM market_data\.schema_migrations/;
+/** The ledger's rows when every migration is applied: nothing to migrate. */
+const APPLIED_ALL = MIGRATIONS.map((m) => [{ longValue: m.version }]);
 const MERGED = /FROM market_data\.merge_runs WHERE "run_id" = :run_id/;
 
 describe("RedshiftWarehouse.merge", () => {
@@ -187,7 +190,7 @@ describe("RedshiftWarehouse.merge", () => {
   it("skips a run the audit already records as merged, submitting nothing", async () => {
     fake.script.push({
       match: VERSIONS,
-      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+      result: { columns: ["version"], pages: [APPLIED_ALL] },
     });
     fake.script.push({ match: MERGED, result: { columns: COUNT_COLUMNS, pages: [[counts(274, 274, 0, 0)]] } });
     const outcome = await fake.warehouse.merge(R1);
@@ -200,7 +203,7 @@ describe("RedshiftWarehouse.merge", () => {
   it("surfaces the failed sub-statement's error, records the failed attempt, and throws MergeFailedError", async () => {
     fake.script.push({
       match: VERSIONS,
-      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+      result: { columns: ["version"], pages: [APPLIED_ALL] },
     });
     fake.script.push({ match: MERGED, result: { columns: COUNT_COLUMNS, pages: [[]] } });
     const copyError =
@@ -242,7 +245,7 @@ describe("RedshiftWarehouse.merge", () => {
   it("reports an ABORTED merge as failed", async () => {
     fake.script.push({
       match: VERSIONS,
-      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+      result: { columns: ["version"], pages: [APPLIED_ALL] },
     });
     fake.script.push({ match: MERGED, result: { columns: COUNT_COLUMNS, pages: [[]] } });
     fake.script.push({
@@ -259,7 +262,7 @@ describe("RedshiftWarehouse.merge", () => {
   it("gives up at the deadline, cancels the statement, and throws", async () => {
     fake.script.push({
       match: VERSIONS,
-      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+      result: { columns: ["version"], pages: [APPLIED_ALL] },
     });
     fake.script.push({ match: MERGED, result: { columns: COUNT_COLUMNS, pages: [[]] } });
     fake.script.push({ match: /MERGE INTO/, statuses: ["STARTED"] });
@@ -276,7 +279,7 @@ describe("RedshiftWarehouse.merge", () => {
   it("retries a throttled submit with the same ClientToken", async () => {
     fake.script.push({
       match: VERSIONS,
-      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+      result: { columns: ["version"], pages: [APPLIED_ALL] },
     });
     fake.script.push(answers(MERGED, COUNT_COLUMNS, [], [counts(274, 274, 0, 0)]));
     fake.throttle.push(/MERGE INTO/);
@@ -293,7 +296,7 @@ describe("RedshiftWarehouse.merge", () => {
   it("leaves COPY out for a run with no delta files", async () => {
     fake.script.push({
       match: VERSIONS,
-      result: { columns: ["version"], pages: [[[{ longValue: 1 }], [{ longValue: 2 }]]] },
+      result: { columns: ["version"], pages: [APPLIED_ALL] },
     });
     fake.script.push(answers(MERGED, COUNT_COLUMNS, [], [counts(0, 0, 0, 0)]));
     await fake.warehouse.merge({ ...R1, deltaFiles: [], expectedRows: 0 });
